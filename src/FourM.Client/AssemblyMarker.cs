@@ -1,0 +1,3 @@
+namespace FourM.Client;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Conformance;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Engine;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Grains.Interfaces;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Grains;
+
+internal static class AssemblyMarker { }

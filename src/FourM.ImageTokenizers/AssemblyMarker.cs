@@ -1,0 +1,3 @@
+namespace FourM.ImageTokenizers;
+
+internal static class AssemblyMarker { }

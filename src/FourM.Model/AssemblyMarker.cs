@@ -1,0 +1,3 @@
+namespace FourM.Model;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Tokenizers;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Generation.Tests;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.ImageTokenizers.Tests;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Serving.Tests;
+
+internal static class AssemblyMarker { }

@@ -1,0 +1,3 @@
+namespace FourM.Tokenizers.Tests;
+
+internal static class AssemblyMarker { }
