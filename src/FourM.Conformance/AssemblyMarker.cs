@@ -1,3 +1,0 @@
-namespace FourM.Conformance;
-
-internal static class AssemblyMarker { }
