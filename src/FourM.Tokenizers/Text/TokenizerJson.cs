@@ -25,7 +25,7 @@ internal static class TokenizerJson
         var decoder = ReadDecoder(root, sourceName);
         if (root.TryGetProperty("post_processor", out var post) && post.ValueKind != JsonValueKind.Null)
             throw Bad(sourceName, "post_processor", "null (post-processors are not supported)");
-        var added = ReadAddedTokens(root, sourceName);
+        var added = AddedTokenIds.Assign(model.Vocabulary, ReadAddedTokens(root, sourceName));
         return new TextTokenizer(model, normalizer, preTokenize, decoder, added);
     }
 
