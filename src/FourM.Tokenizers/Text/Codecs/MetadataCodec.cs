@@ -72,13 +72,32 @@ public static class MetadataCodec
         static int Clamp(long v) => (int)Math.Max(0, Math.Min(v, CoordinateToken.MaxBin));
     }
 
-    /// <summary>The value a bin decodes to (<c>decode_metadata</c>; min/max fields divide by bins, not bins−1, as there).</summary>
-    public static double Value(MetadataField field, int bin) => field.Binning switch
+    /// <summary>The value a bin decodes to (see <see cref="MetadataDecoding"/>).</summary>
+    public static double Value(MetadataField field, int bin, MetadataDecoding decoding = MetadataDecoding.Reference)
     {
-        MetadataBinning.ImageDimension => bin * ImageDimensionBinSize,
-        MetadataBinning.MinMax => (field.Max - field.Min) * (bin / (double)field.Bins) + field.Min,
-        _ => bin,
-    };
+        if (decoding == MetadataDecoding.Reference)
+        {
+            return field.Binning switch
+            {
+                MetadataBinning.ImageDimension => bin * ImageDimensionBinSize,
+                MetadataBinning.MinMax => (field.Max - field.Min) * (bin / (double)field.Bins) + field.Min,
+                _ => bin,
+            };
+        }
+        switch (field.Binning)
+        {
+            case MetadataBinning.MinMax:
+                double centre = field.Min + (bin + 0.5) / (field.Bins - 1) * (field.Max - field.Min);
+                return Math.Min(centre, field.Max);
+            case MetadataBinning.Manual:
+                var b = field.Boundaries!;
+                double low = bin == 0 ? b[0] - 1 : b[bin - 1];
+                double high = bin == b.Count ? b[^1] + 1 : b[bin];
+                return (low + high) / 2;
+            default:
+                return Value(field, bin);
+        }
+    }
 
     /// <summary>Encodes fields in the given order; unknown names and non-integral integer fields are rejected.</summary>
     public static string Encode(IEnumerable<KeyValuePair<string, double>> metadata)
@@ -97,7 +116,7 @@ public static class MetadataCodec
     }
 
     /// <summary>Decodes to field name → value, in the reference's field order. Strict: pairs of v1=&lt;known id&gt; v0=&lt;bin&gt;.</summary>
-    public static IReadOnlyDictionary<string, double> Decode(string text)
+    public static IReadOnlyDictionary<string, double> Decode(string text, MetadataDecoding decoding = MetadataDecoding.Reference)
     {
         var words = SequenceWords.Split(text, Modality);
         var values = new Dictionary<int, double>();
@@ -113,7 +132,7 @@ public static class MetadataCodec
                 throw new SequenceFormatException(Modality, $"{where} ({field.Name}): bin {bin} exceeds its {field.Boundaries.Count + 1} intervals");
             if (field.Binning == MetadataBinning.MinMax && bin >= field.Bins)
                 throw new SequenceFormatException(Modality, $"{where} ({field.Name}): bin {bin} outside its 0..{field.Bins - 1}");
-            if (!values.TryAdd(id, Value(field, bin)))
+            if (!values.TryAdd(id, Value(field, bin, decoding)))
                 throw new SequenceFormatException(Modality, $"{where}: field {field.Name} appears twice");
         }
         var ordered = new Dictionary<string, double>(StringComparer.Ordinal);
