@@ -10,32 +10,21 @@ namespace FourM.Tokenizers.Text.AddedTokens;
 /// </summary>
 internal sealed class AddedTokenMatcher
 {
-    private readonly Dictionary<long, int> _edges = new();
-    private readonly List<(AddedToken Token, string Pattern)?> _terminal = [null];
-    private readonly bool[] _firstChars = new bool[char.MaxValue + 1];
+    private readonly CharTrie _trie;
+    private readonly List<(AddedToken Token, string Pattern)> _entries = new();
 
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedToken Token)> patterns)
     {
+        var builder = new CharTrie.Builder();
         foreach (var (pattern, token) in patterns)
         {
             if (pattern.Length == 0) continue;
-            _firstChars[pattern[0]] = true;
-            int node = 0;
-            foreach (char c in pattern)
-            {
-                long key = Key(node, c);
-                if (!_edges.TryGetValue(key, out int child))
-                {
-                    child = _terminal.Count;
-                    _terminal.Add(null);
-                    _edges.Add(key, child);
-                }
-                node = child;
-            }
-            // The reference inserts patterns into one automaton; with duplicates the last one added wins.
-            _terminal[node] = (token, pattern);
+            // With duplicate patterns the last one added wins.
+            builder.Add(pattern, _entries.Count);
+            _entries.Add((token, pattern));
         }
-        IsEmpty = _terminal.Count == 1;
+        _trie = builder.Build();
+        IsEmpty = _entries.Count == 0;
     }
 
     public bool IsEmpty { get; }
@@ -47,15 +36,15 @@ internal sealed class AddedTokenMatcher
         int position = 0, lastEnd = 0;
         while (position < text.Length)
         {
-            if (!_firstChars[text[position]]) { position++; continue; }
-            int node = 0, matchEnd = -1;
-            (AddedToken Token, string Pattern)? found = null;
+            int node = CharTrie.RootNode, matchEnd = -1, entry = -1;
             for (int j = position; j < text.Length; j++)
             {
-                if (!_edges.TryGetValue(Key(node, text[j]), out node)) break;
-                if (_terminal[node] is { } t) { found = t; matchEnd = j + 1; }
+                if (!_trie.TryStep(ref node, text[j])) break;
+                int value = _trie.ValueAt(node);
+                if (value >= 0) { entry = value; matchEnd = j + 1; }
             }
-            if (found is not { Token: var token, Pattern: var pattern }) { position++; continue; }
+            if (entry < 0) { position++; continue; }
+            var (token, pattern) = _entries[entry];
 
             int start = position, stop = matchEnd;
             position = matchEnd;
@@ -75,8 +64,6 @@ internal sealed class AddedTokenMatcher
             lastEnd = stop;
         }
     }
-
-    private static long Key(int node, char c) => ((long)node << 16) | c;
 
     private static bool IsWordBoundaryBefore(ReadOnlySpan<char> text, int index) =>
         index == 0 || !BertCharacterClasses.IsWordCharacter(CodePointBefore(text, index, out _));

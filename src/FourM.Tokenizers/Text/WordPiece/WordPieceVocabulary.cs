@@ -9,8 +9,7 @@ public sealed class WordPieceVocabulary
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIds;
     private readonly string?[] _tokens;
-    private readonly Dictionary<long, int> _edges = new();
-    private readonly List<int> _nodeIds = [-1];
+    private readonly CharTrie _trie;
 
     public WordPieceVocabulary(IReadOnlyDictionary<string, int> vocabulary, string continuingSubwordPrefix)
     {
@@ -25,12 +24,14 @@ public sealed class WordPieceVocabulary
             maxId = Math.Max(maxId, id);
         }
         _tokens = new string?[maxId + 1];
+        var trie = new CharTrie.Builder();
         foreach (var (token, id) in vocabulary)
         {
             _tokens[id] = token;
-            Insert(token, id);
+            trie.Add(token, id);
         }
-        ContinuationRoot = Walk(0, continuingSubwordPrefix);
+        _trie = trie.Build();
+        ContinuationRoot = _trie.Find(continuingSubwordPrefix);
     }
 
     public string ContinuingSubwordPrefix { get; }
@@ -59,36 +60,10 @@ public sealed class WordPieceVocabulary
         int node = root, best = 0;
         for (int i = 0; i < text.Length; i++)
         {
-            if (!_edges.TryGetValue(Key(node, text[i]), out node)) break;
-            int nodeId = _nodeIds[node];
+            if (!_trie.TryStep(ref node, text[i])) break;
+            int nodeId = _trie.ValueAt(node);
             if (nodeId >= 0) { id = nodeId; best = i + 1; }
         }
         return best;
     }
-
-    private void Insert(string token, int id)
-    {
-        int node = 0;
-        foreach (char c in token)
-        {
-            long key = Key(node, c);
-            if (!_edges.TryGetValue(key, out int child))
-            {
-                child = _nodeIds.Count;
-                _nodeIds.Add(-1);
-                _edges.Add(key, child);
-            }
-            node = child;
-        }
-        _nodeIds[node] = id;
-    }
-
-    private int Walk(int node, string text)
-    {
-        foreach (char c in text)
-            if (!_edges.TryGetValue(Key(node, c), out node)) return -1;
-        return node;
-    }
-
-    private static long Key(int node, char c) => ((long)node << 16) | c;
 }
