@@ -56,6 +56,7 @@ public sealed class TextTokenizer
             else rawPatterns.Add((token.Content, token));
             idLimit = Math.Max(idLimit, token.Id + 1);
         }
+        VocabularySize = model.Vocabulary.Count + _addedIds.Keys.Count(k => !model.Vocabulary.TryGetId(k, out _));
         _rawMatcher = new AddedTokenMatcher(rawPatterns);
         _normalizedMatcher = new AddedTokenMatcher(normalizedPatterns);
 
@@ -88,7 +89,7 @@ public sealed class TextTokenizer
     public IReadOnlyList<AddedToken> AddedTokens { get; }
 
     /// <summary>Vocabulary size including added tokens that are not model entries (the reference's <c>get_vocab_size(True)</c>).</summary>
-    public int VocabularySize => Model.Vocabulary.Count + _addedIds.Keys.Count(k => !Model.Vocabulary.TryGetId(k, out _));
+    public int VocabularySize { get; }
 
     /// <summary>Loads the tokenizer shipped inside this assembly.</summary>
     public static TextTokenizer LoadDefault()

@@ -81,3 +81,54 @@ public sealed class DetectionCodecTests
         Assert.Throws<ArgumentException>(() => DetectionCodec.Encode([new DetectionBox(0, 0, 1, 1, " ")]));
     }
 }
+
+public sealed class DetectionLenientDecodeTests
+{
+    [Fact]
+    public void KeepsOnlyCompleteValidBoxes()
+    {
+        const string text = "junk v0=1 v1=2 v2=3 dog v0=10 v1=20 v2=30 v3=40 hot dog [S_2] v0=5 v1=6 v2=7 v3=1000 cat " +
+                            "v0=100 v1=200 v2=300 v3=400 v0=7 v1=8 v2=9 v3=10 person [EOS]";
+        var boxes = DetectionCodec.DecodeLenient(text);
+        Assert.Equal(
+            [new DetectionBox(10 / 999.0, 20 / 999.0, 30 / 999.0, 40 / 999.0, "hot dog"), new DetectionBox(7 / 999.0, 8 / 999.0, 9 / 999.0, 10 / 999.0, "person")],
+            boxes);
+    }
+
+    [Fact]
+    public void AgreesWithStrictDecodeOnWellFormedText()
+    {
+        const string text = "v0=0 v1=250 v2=420 v3=999 potted plant v0=400 v1=12 v2=555 v3=777 bottle";
+        Assert.Equal(DetectionCodec.Decode(text), DetectionCodec.DecodeLenient(text));
+    }
+}
+
+public sealed class CoordinateTokenTests
+{
+    [Theory]
+    [InlineData("v0=0", 0, 0)]
+    [InlineData("v3=999", 3, 999)]
+    [InlineData("v1=42", 1, 42)]
+    public void ParsesCanonicalTokens(string word, int axis, int bin)
+    {
+        Assert.True(CoordinateToken.TryParse(word, out var token));
+        Assert.Equal(new CoordinateToken(axis, bin), token);
+        Assert.Equal(word, token.ToString());
+        Assert.Equal(token, CoordinateToken.Parse(word, "test", "here"));
+    }
+
+    [Theory]
+    [InlineData("v0=1000")]
+    [InlineData("v4=1")]
+    [InlineData("v0=07")]
+    [InlineData("v0=-1")]
+    [InlineData("v0=")]
+    [InlineData("v0=1.5")]
+    [InlineData("V0=1")]
+    public void RejectsWhatIsNotASingleVocabularyToken(string word)
+    {
+        Assert.False(CoordinateToken.TryParse(word, out _));
+        Assert.Throws<SequenceFormatException>(() => CoordinateToken.Parse(word, "test", "here"));
+        Assert.Null(FourM.Tokenizers.Text.TextTokenizer.Default.TokenToId(word));
+    }
+}

@@ -39,6 +39,18 @@ public readonly record struct CoordinateToken(int Axis, int Bin)
         return new CoordinateToken(axis, bin);
     }
 
+    /// <summary>Parses a canonical value token without throwing.</summary>
+    public static bool TryParse(string word, out CoordinateToken token)
+    {
+        token = default;
+        if (!IsValueWord(word) || word.Length is < 4 or > 6 || word[1] > '3') return false;
+        var digits = word.AsSpan(3);
+        if (digits.Length > 1 && digits[0] == '0') return false;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int bin) || bin > MaxBin) return false;
+        token = new CoordinateToken(word[1] - '0', bin);
+        return true;
+    }
+
     /// <summary>Parses a value token that must be on <paramref name="axis"/>.</summary>
     public static int ParseBin(string word, int axis, string modality, string where)
     {

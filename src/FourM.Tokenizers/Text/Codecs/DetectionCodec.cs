@@ -75,6 +75,50 @@ public static class DetectionCodec
         return boxes;
     }
 
+    /// <summary>
+    /// Decodes what can be decoded, like the reference's <c>convert_string_to_bboxes</c>, for model output that may be
+    /// malformed: a box is kept only when it has v0 v1 v2 v3 in that order with valid bins and a class name; anything else
+    /// (stray words, short or over-long boxes, bad bins, sentinels) is skipped instead of failing the whole string.
+    /// </summary>
+    public static IReadOnlyList<DetectionBox> DecodeLenient(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var boxes = new List<DetectionBox>();
+        var bins = new List<int>(4);
+        var name = new List<string>();
+        bool valid = false;
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (CoordinateToken.IsValueWord(word))
+            {
+                if (word.StartsWith("v0=", StringComparison.Ordinal))
+                {
+                    Flush();
+                    bins.Clear();
+                    name.Clear();
+                    valid = true;
+                }
+                if (!valid) continue;
+                if (name.Count == 0 && CoordinateToken.TryParse(word, out var token) && token.Axis == bins.Count) bins.Add(token.Bin);
+                else valid = false;
+            }
+            else if (valid && bins.Count == 4 && word is not ("[EOS]" or "[PAD]") && !word.StartsWith("[S_", StringComparison.Ordinal))
+            {
+                name.Add(word);
+            }
+        }
+        Flush();
+        return boxes;
+
+        void Flush()
+        {
+            if (valid && bins.Count == 4 && name.Count > 0)
+                boxes.Add(new DetectionBox(bins[0] / (double)CoordinateToken.MaxBin, bins[1] / (double)CoordinateToken.MaxBin,
+                    bins[2] / (double)CoordinateToken.MaxBin, bins[3] / (double)CoordinateToken.MaxBin, string.Join(' ', name)));
+            valid = false;
+        }
+    }
+
     private static int Bin(double coordinate) => SequenceWords.RoundHalfEven(coordinate * CoordinateToken.MaxBin);
 
     private static void Validate(DetectionBox box)
