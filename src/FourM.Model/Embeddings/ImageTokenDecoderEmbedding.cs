@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace FourM.Model.Embeddings;
 public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
     private readonly Linear to_logits;
 #pragma warning restore IDE1006
     private readonly long _tokens;
@@ -25,7 +26,7 @@ public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
     {
         _tokens = (long)grid.Height * grid.Width;
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         to_logits = nn.Linear(dim, _vocab, hasBias: false, device, dtype);
         RegisterComponents();
     }

@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace FourM.Model.Embeddings;
 public sealed class SequenceDecoderEmbedding : DecoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
     private readonly Linear to_logits;
 #pragma warning restore IDE1006
     private readonly long _vocab;
@@ -21,7 +22,7 @@ public sealed class SequenceDecoderEmbedding : DecoderEmbedding
             sharedModalityEmbedding, device, dtype)
     {
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, padding_idx: 0, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         to_logits = nn.Linear(dim, _vocab, hasBias: false, device, dtype);
         RegisterComponents();
     }
