@@ -82,6 +82,17 @@ public sealed class FourMModel : nn.Module
         }
     }
 
+    /// <summary>Validate token ids and sequence lengths in every adapter (default true; each check synchronises with the device).</summary>
+    public bool ValidateInputs
+    {
+        get => encoder_embeddings.Values.Concat<Embeddings.ModalityEmbeddingBase>(decoder_embeddings.Values).All(e => e.ValidateInputs);
+        set
+        {
+            foreach (var e in encoder_embeddings.Values) e.ValidateInputs = value;
+            foreach (var d in decoder_embeddings.Values) d.ValidateInputs = value;
+        }
+    }
+
     public IReadOnlyCollection<string> EncoderModalities => encoder_embeddings.Keys.ToList();
     public IReadOnlyCollection<string> DecoderModalities => decoder_embeddings.Keys.ToList();
 
