@@ -245,7 +245,11 @@ public sealed class FourMModel : nn.Module
     private void InitializeLikeReference(long seed)
     {
         using var noGrad = no_grad();
-        var generator = new Generator((ulong)seed, Device.type == DeviceType.CUDA ? Device : CPU);
+        // A private generator keeps CPU models deterministic when tests build models on several threads; accelerators use the
+        // seeded global generator (device generators are not reliably constructible through TorchSharp).
+        Generator? generator = null;
+        if (Device.type == DeviceType.CPU) generator = new Generator((ulong)seed);
+        else manual_seed(seed);
         foreach (var (name, parameter) in named_parameters())
         {
             if (name.EndsWith("token_emb.weight", StringComparison.Ordinal) || name.EndsWith("to_logits.weight", StringComparison.Ordinal)
