@@ -39,4 +39,6 @@ public sealed record StepResult(string JobId, SampleState State, int TokensUnmas
 {
     /// <summary>Multi-condition guidance: the condition samples with the step's tokens written into them (else null).</summary>
     public IReadOnlyList<SampleState>? Conditions { get; init; }
+    /// <summary>Autoregressive steps: the raw decoded sequence, starting with the start sentinel (the reference's <c>out</c>).</summary>
+    public long[]? GeneratedSequence { get; init; }
 }
