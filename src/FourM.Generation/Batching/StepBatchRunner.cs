@@ -1,5 +1,6 @@
 using FourM.Generation.Modalities;
 using FourM.Generation.Network;
+using FourM.Generation.Sequences;
 using FourM.Generation.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,16 +21,13 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     private readonly ContextStore _store = new();
     private readonly AutoregressiveStep _autoregressive;
 
-    public StepBatchRunner(IGenerationNetwork network, ModalityCatalog? catalog = null, StepRunnerOptions? options = null, Func<long, bool>? isSentinel = null)
+    public StepBatchRunner(IGenerationNetwork network, ModalityCatalog? catalog = null, StepRunnerOptions? options = null, IReadOnlySet<int>? sentinelIds = null)
     {
         _network = network;
         _catalog = catalog ?? ModalityCatalog.Default;
         _options = options ?? new StepRunnerOptions();
-        _autoregressive = new AutoregressiveStep(network, _catalog, _options, isSentinel ?? IsDefaultSentinel);
+        _autoregressive = new AutoregressiveStep(network, _catalog, _options, sentinelIds ?? TextTokenizerEncoder.Default.SentinelIds);
     }
-
-    /// <summary>The 4M text tokenizer's sentinels <c>[S_0]</c>..<c>[S_199]</c> are ids 4..203.</summary>
-    public static bool IsDefaultSentinel(long id) => id is >= 4 and <= 203;
 
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
     public int PendingContexts => _store.Count;

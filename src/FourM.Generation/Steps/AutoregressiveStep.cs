@@ -15,7 +15,7 @@ namespace FourM.Generation.Steps;
 /// input with <see cref="SpanMerge"/>. Tokens are sampled on the device from each job's own generator; the host only looks at
 /// them every few tokens to see whether every job has finished.
 /// </summary>
-public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatalog catalog, StepRunnerOptions options, Func<long, bool> isSentinel)
+public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatalog catalog, StepRunnerOptions options, IReadOnlySet<int> sentinelIds)
 {
     private sealed class JobDecoding
     {
@@ -127,7 +127,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         var target = d.Job.State[d.Job.Step.TargetDomain];
         var input = target.Tokens.Where((_, i) => !target.InputMask[i]).ToList();
         if (input.Count == 0) input.Add(SpecialTokens.FirstSentinel);
-        var merged = SpanMerge.Merge(input, output, isSentinel);
+        var merged = SpanMerge.Merge(input, output, sentinelIds);
         var state = d.Job.State.Clone();
         int index = state.Modalities.FindIndex(m => m.Modality == target.Modality);
         // The reference copies the (all false) input mask into target_mask here; kept so states compare equal.
