@@ -11,6 +11,9 @@ namespace FourM.ImageTokenizers.Mlp;
 /// </summary>
 public sealed class BottleneckMlp : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _linearIn;
     private readonly nn.Module<Tensor, Tensor> _linearOut;
     private readonly nn.Module<Tensor, Tensor>[] _norms;
@@ -79,6 +82,9 @@ public sealed class BottleneckMlp : nn.Module<Tensor, Tensor>
 
     private sealed class BottleneckBlock : nn.Module<Tensor, Tensor>
     {
+        // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+        protected override void RegisterComponents() { }
+
         private readonly nn.Module<Tensor, Tensor> _up;
         private readonly nn.Module<Tensor, Tensor> _down;
 
@@ -100,6 +106,9 @@ public sealed class BottleneckMlp : nn.Module<Tensor, Tensor>
 
     private sealed class SequentialNames : nn.Module
     {
+        // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+        protected override void RegisterComponents() { }
+
         public SequentialNames(nn.Module first, nn.Module third) : base("Sequential")
         {
             register_module("0", first);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -12,6 +13,9 @@ namespace FourM.ImageTokenizers.Quantizers;
 /// </summary>
 public sealed class CodebookQuantizer : nn.Module, IQuantizer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly Codebook _codebook;
     private readonly bool _cosineSimilarity;
 
@@ -42,8 +46,12 @@ public sealed class CodebookQuantizer : nn.Module, IQuantizer
     {
         CheckRange(tokens, CodebookSize);
         using var scope = NewDisposeScope();
-        return nn.functional.embedding(tokens, _codebook.Embed).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
+        return Lookup(_codebook.Embed, tokens).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Rows of <paramref name="table"/> at <paramref name="ids"/>: shape ids.shape + [D].</summary>
+    internal static Tensor Lookup(Tensor table, Tensor ids) =>
+        table.index_select(0, ids.flatten()).reshape([.. ids.shape, table.shape[1]]);
 
     internal static void CheckRange(Tensor tokens, long codebookSize)
     {
@@ -57,12 +65,15 @@ public sealed class CodebookQuantizer : nn.Module, IQuantizer
     /// <summary>Holds the code rows so that their state-dict name is <c>_codebook.embed</c>, as in the reference.</summary>
     private sealed class Codebook : nn.Module
     {
+        // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+        protected override void RegisterComponents() { }
+
         [ComponentName(Name = "embed")]
-        public nn.Parameter Embed;
+        public Parameter Embed;
 
         public Codebook(long size, long dim) : base("CosineSimCodebook")
         {
-            Embed = new nn.Parameter(zeros(size, dim), requires_grad: false);
+            Embed = new Parameter(zeros(size, dim), requires_grad: false);
             register_parameter("embed", Embed);
         }
     }

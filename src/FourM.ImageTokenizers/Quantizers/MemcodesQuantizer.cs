@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -11,8 +12,11 @@ namespace FourM.ImageTokenizers.Quantizers;
 /// </summary>
 public sealed class MemcodesQuantizer : nn.Module, IQuantizer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     [ComponentName(Name = "codes")]
-    private nn.Parameter _codes;
+    private Parameter _codes;
     private readonly Projection _toKey;
     private readonly Projection _toValue;
     private readonly long _heads;
@@ -23,7 +27,7 @@ public sealed class MemcodesQuantizer : nn.Module, IQuantizer
         _heads = heads;
         _headDim = headDim;
         CodebookSize = codebookSize;
-        _codes = new nn.Parameter(zeros(heads, codebookSize, headDim), requires_grad: false);
+        _codes = new Parameter(zeros(heads, codebookSize, headDim), requires_grad: false);
         _toKey = new Projection(heads, headDim);
         _toValue = new Projection(heads, headDim);
         register_parameter("codes", _codes);
@@ -53,7 +57,7 @@ public sealed class MemcodesQuantizer : nn.Module, IQuantizer
         if (h != _heads) throw new ArgumentException($"tokens carry {h} heads, the quantizer has {_heads}");
         var values = einsum("hnd,hdc->hnc", _codes, _toValue.Weight);
         var picked = Enumerable.Range(0, (int)h)
-            .Select(i => nn.functional.embedding(perHead[.., i], values[i])) // (b, gh, gw, c)
+            .Select(i => CodebookQuantizer.Lookup(values[i], perHead[.., i])) // (b, gh, gw, c)
             .ToArray();
         return stack(picked, 3).reshape(b, gh, gw, h * _headDim).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
     }
@@ -61,12 +65,15 @@ public sealed class MemcodesQuantizer : nn.Module, IQuantizer
     /// <summary>The per-head EinMix projection, whose matrix (h, d, c) is stored as <c>weight</c>.</summary>
     private sealed class Projection : nn.Module
     {
+        // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+        protected override void RegisterComponents() { }
+
         [ComponentName(Name = "weight")]
-        public nn.Parameter Weight;
+        public Parameter Weight;
 
         public Projection(long heads, long dim) : base("EinMix")
         {
-            Weight = new nn.Parameter(zeros(heads, dim, dim), requires_grad: false);
+            Weight = new Parameter(zeros(heads, dim, dim), requires_grad: false);
             register_parameter("weight", Weight);
         }
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -10,12 +11,15 @@ namespace FourM.ImageTokenizers.Vit;
 /// </summary>
 public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _depthwise;
     private readonly nn.Module<Tensor, Tensor> _norm;
     private readonly nn.Module<Tensor, Tensor> _pointwise1;
     private readonly nn.Module<Tensor, Tensor> _pointwise2;
     [ComponentName(Name = "gamma")]
-    private nn.Parameter _gamma;
+    private Parameter _gamma;
 
     public ConvNeXtBlock(long channels) : base(nameof(ConvNeXtBlock))
     {
@@ -23,7 +27,7 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         _norm = nn.LayerNorm(channels, 1e-6);
         _pointwise1 = nn.Linear(channels, 4 * channels);
         _pointwise2 = nn.Linear(4 * channels, channels);
-        _gamma = new nn.Parameter(full(channels, 1e-6f), requires_grad: false);
+        _gamma = new Parameter(full(channels, 1e-6f), requires_grad: false);
         register_module("dwconv", _depthwise);
         register_module("norm", _norm);
         register_module("pwconv1", _pointwise1);

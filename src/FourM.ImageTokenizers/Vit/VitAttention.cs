@@ -9,6 +9,9 @@ namespace FourM.ImageTokenizers.Vit;
 /// </summary>
 public sealed class VitAttention : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _qkv;
     private readonly nn.Module<Tensor, Tensor> _proj;
     private readonly long _heads;

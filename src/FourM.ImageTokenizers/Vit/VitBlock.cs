@@ -6,6 +6,9 @@ namespace FourM.ImageTokenizers.Vit;
 /// <summary>Pre-norm transformer block: x + attn(LN(x)), then x + mlp(LN(x)); LayerNorm eps 1e-6.</summary>
 public sealed class VitBlock : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     public const double LayerNormEps = 1e-6;
     private readonly nn.Module<Tensor, Tensor> _norm1;
     private readonly nn.Module<Tensor, Tensor> _norm2;

@@ -1,5 +1,6 @@
 using FourM.ImageTokenizers.Checkpoints;
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -11,9 +12,12 @@ namespace FourM.ImageTokenizers.Vit;
 /// </summary>
 public sealed class VitDecoder : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     // Named so that Module.to() (which swaps parameters by component name) updates this field.
     [ComponentName(Name = "pos_emb")]
-    private nn.Parameter _positionTable;
+    private Parameter _positionTable;
     private readonly nn.Module<Tensor, Tensor>[] _blocks;
     private readonly nn.Module<Tensor, Tensor>? _postMlpNorm;
     private readonly VitMlp? _postMlp;
@@ -26,7 +30,7 @@ public sealed class VitDecoder : nn.Module<Tensor, Tensor>
         Width = width;
         OutChannels = outChannels;
         PatchSize = patchSize;
-        _positionTable = new nn.Parameter(zeros(1, width, gridHeight, gridWidth), requires_grad: false);
+        _positionTable = new Parameter(zeros(1, width, gridHeight, gridWidth), requires_grad: false);
         register_parameter("pos_emb", _positionTable);
         _blocks = Enumerable.Range(0, depth).Select(_ => (nn.Module<Tensor, Tensor>)new VitBlock(width, heads, mlpHidden)).ToArray();
         register_module("blocks", nn.ModuleList(_blocks));

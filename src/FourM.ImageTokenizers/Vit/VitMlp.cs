@@ -6,6 +6,9 @@ namespace FourM.ImageTokenizers.Vit;
 /// <summary>fc1 → activation → fc2, the reference's timm-style <c>Mlp</c> (GELU in blocks, tanh in the post-MLP).</summary>
 public sealed class VitMlp : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _fc1;
     private readonly nn.Module<Tensor, Tensor> _fc2;
     private readonly bool _tanh;

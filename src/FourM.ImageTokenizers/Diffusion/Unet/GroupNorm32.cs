@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -7,17 +8,20 @@ namespace FourM.ImageTokenizers.Diffusion.Unet;
 /// <summary>GroupNorm with 32 groups computed in float32 and cast back, as guided-diffusion's <c>GroupNorm32</c>.</summary>
 public sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     public const int Groups = 32;
     [ComponentName(Name = "weight")]
-    private nn.Parameter _weight;
+    private Parameter _weight;
     [ComponentName(Name = "bias")]
-    private nn.Parameter _bias;
+    private Parameter _bias;
 
     public GroupNorm32(long channels) : base(nameof(GroupNorm32))
     {
         if (channels % Groups != 0) throw new ArgumentException($"GroupNorm32 needs a multiple of 32 channels, got {channels}");
-        _weight = new nn.Parameter(ones(channels), requires_grad: false);
-        _bias = new nn.Parameter(zeros(channels), requires_grad: false);
+        _weight = new Parameter(ones(channels), requires_grad: false);
+        _bias = new Parameter(zeros(channels), requires_grad: false);
         register_parameter("weight", _weight);
         register_parameter("bias", _bias);
     }

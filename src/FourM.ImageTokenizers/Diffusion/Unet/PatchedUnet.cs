@@ -12,6 +12,9 @@ namespace FourM.ImageTokenizers.Diffusion.Unet;
 /// </summary>
 public sealed class PatchedUnet : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _timeLinear1;
     private readonly nn.Module<Tensor, Tensor> _timeLinear2;
     private readonly UnetStage[] _inputStages;

@@ -9,6 +9,9 @@ namespace FourM.ImageTokenizers.Diffusion.Unet;
 /// </summary>
 public sealed class UnetAttentionBlock : UnetLayer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly GroupNorm32 _norm;
     private readonly nn.Module<Tensor, Tensor> _qkv;
     private readonly nn.Module<Tensor, Tensor> _projection;

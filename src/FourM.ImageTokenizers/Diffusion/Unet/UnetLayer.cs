@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -10,6 +11,9 @@ public abstract class UnetLayer(string name) : nn.Module<Tensor, Tensor, Tensor>
 /// <summary>A stage (<c>TimestepEmbedSequential</c>): its layers in order, registered as children 0, 1, 2, ….</summary>
 public sealed class UnetStage : nn.Module<Tensor, Tensor, Tensor>
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly UnetLayer[] _layers;
 
     public UnetStage(IReadOnlyList<UnetLayer> layers) : base(nameof(UnetStage))
@@ -30,17 +34,20 @@ public sealed class UnetStage : nn.Module<Tensor, Tensor, Tensor>
 /// <summary>A plain 3×3 convolution (the UNet's input layer).</summary>
 public sealed class UnetConv : UnetLayer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     // The convolution's weight and bias sit directly at the layer's path (input_blocks.0.0.weight), so this layer is the conv.
     [ComponentName(Name = "weight")]
-    private nn.Parameter _weight;
+    private Parameter _weight;
     [ComponentName(Name = "bias")]
-    private nn.Parameter _bias;
+    private Parameter _bias;
 
     public UnetConv(long inChannels, long outChannels) : base(nameof(UnetConv))
     {
         using var template = nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1);
-        _weight = new nn.Parameter(template.weight!.detach().clone(), requires_grad: false);
-        _bias = new nn.Parameter(template.bias!.detach().clone(), requires_grad: false);
+        _weight = new Parameter(template.weight!.detach().clone(), requires_grad: false);
+        _bias = new Parameter(template.bias!.detach().clone(), requires_grad: false);
         register_parameter("weight", _weight);
         register_parameter("bias", _bias);
     }
@@ -52,6 +59,9 @@ public sealed class UnetConv : UnetLayer
 /// <summary>Strided 3×3 convolution halving the resolution (<c>Downsample</c> with conv_resample).</summary>
 public sealed class UnetDownsample : UnetLayer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _op;
 
     public UnetDownsample(long channels, long outChannels) : base(nameof(UnetDownsample))
@@ -66,6 +76,9 @@ public sealed class UnetDownsample : UnetLayer
 /// <summary>Nearest-neighbour ×2 upsampling followed by a 3×3 convolution (<c>Upsample</c> with conv_resample).</summary>
 public sealed class UnetUpsample : UnetLayer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly nn.Module<Tensor, Tensor> _conv;
 
     public UnetUpsample(long channels, long outChannels) : base(nameof(UnetUpsample))

@@ -9,6 +9,9 @@ namespace FourM.ImageTokenizers.Diffusion.Unet;
 /// </summary>
 public sealed class UnetResBlock : UnetLayer
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     private readonly GroupNorm32 _inNorm;
     private readonly nn.Module<Tensor, Tensor> _inConv;
     private readonly nn.Module<Tensor, Tensor> _embeddingProjection;
@@ -64,6 +67,9 @@ public sealed class UnetResBlock : UnetLayer
 /// </summary>
 internal sealed class IndexedChildren : nn.Module
 {
+    // Children are registered by hand under the reference's state-dict names, not TorchSharp's field names.
+    protected override void RegisterComponents() { }
+
     public IndexedChildren(params (string Name, nn.Module Module)[] children) : base("Sequential")
     {
         foreach (var (name, module) in children) register_module(name, module);
