@@ -91,6 +91,8 @@ public sealed class SafeImageDecoder
                 $"{(format is null ? "unrecognised data" : format)} is not accepted; send PNG, JPEG or WebP");
         if (format == "WebP" && ImageFormatSniffer.IsAnimatedWebp(bytes))
             throw new ImageDecodeException(ImageDecodeFailure.Animated, "animated WebP is not accepted; send a single frame");
+        if (format == "WebP" && ImageFormatSniffer.WebpCanvas(bytes) is var (canvasWidth, canvasHeight))
+            CheckDimensions(canvasWidth, canvasHeight);
         IImageInfo? info;
         try
         {
@@ -105,6 +107,11 @@ public sealed class SafeImageDecoder
         var (width, height) = (info.Width, info.Height);
         if (width <= 0 || height <= 0)
             throw new ImageDecodeException(ImageDecodeFailure.Corrupt, $"the {format} header declares {width}×{height} pixels");
+        CheckDimensions(width, height);
+    }
+
+    private void CheckDimensions(int width, int height)
+    {
         if (width > Limits.MaxSide || height > Limits.MaxSide || (long)width * height > Limits.MaxPixels)
             throw new ImageDecodeException(ImageDecodeFailure.DimensionsTooLarge,
                 $"the image is {width}×{height}; the limits are {Limits.MaxSide} per side and {Limits.MaxPixels} pixels");
