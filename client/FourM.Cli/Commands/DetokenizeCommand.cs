@@ -11,7 +11,7 @@ namespace FourM.Cli.Commands;
 public sealed partial class DetokenizeCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["detokenize"];
-    public string Usage => "detokenize <tokenizer-dir-or-file> <tokens.json|ids.txt> --out image.png [--steps 25] [--seed 0] [--modality M] [--device cpu|cuda] [--dtype fp32|bf16]";
+    public string Usage => "detokenize <tokenizer-dir-or-file> <tokens.json|ids.txt> --out image.png [--steps 25] [--seed 0] [--modality M] [--size 224] [--device cpu|cuda] [--dtype fp32|bf16]";
     public string Summary => "decode 4M tokens into a PNG (DiVAE: seeded DDPM sampling)";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ public sealed partial class DetokenizeCommand : ICliCommand
         var tokens = ReadTokens(File.ReadAllText(tokensPath));
         try
         {
-            using var runner = new ImageTokenizerRunner(ImageTokenizer.Load(tokenizerPath, device, dtype));
+            using var runner = new ImageTokenizerRunner(ImageTokenizer.Load(tokenizerPath, device, dtype), ImageCommandOptions.Size(cl));
             var modality = ImageCommandOptions.Modality(cl, runner.Tokenizer, tokenizerPath);
             var (height, width) = runner.TokenGrid;
             if (tokens.Length != height * width)
@@ -40,7 +40,7 @@ public sealed partial class DetokenizeCommand : ICliCommand
                 Console.WriteLine(FormattableString.Invariant($"  class {entry.ClassId,4}  #{entry.R:X2}{entry.G:X2}{entry.B:X2}  {entry.Fraction:P1}"));
             return Task.FromResult(0);
         }
-        catch (Exception ex) when (ex is TokenizerLoadException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is TokenizerLoadException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return Task.FromResult(1);

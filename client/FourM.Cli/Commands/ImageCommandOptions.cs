@@ -20,6 +20,9 @@ internal static class ImageCommandOptions
         }
     }
 
+    /// <summary>The working resolution (<c>--size</c>), or null for the checkpoint's own <c>image_size</c>.</summary>
+    public static int? Size(CommandLine cl) => cl.Has("size") ? cl.GetInt("size", 0) : null;
+
     /// <summary>
     /// The modality: <c>--modality</c>, else from the tokenizer (a class-map input is semseg; a name containing depth,
     /// normal or edge says so; three channels default to RGB).

@@ -10,7 +10,7 @@ namespace FourM.Cli.Commands;
 public sealed class TokenizeCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["tokenize"];
-    public string Usage => "tokenize <tokenizer-dir-or-file> <image> [--modality M] [--out tokens.json] [--device cpu|cuda] [--dtype fp32|bf16]";
+    public string Usage => "tokenize <tokenizer-dir-or-file> <image> [--modality M] [--size 224] [--out tokens.json] [--device cpu|cuda] [--dtype fp32|bf16]";
     public string Summary => "encode a PNG/JPEG/WebP image into 4M tokens with an image tokenizer";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class TokenizeCommand : ICliCommand
         var (device, dtype) = ImageCommandOptions.Target(cl);
         try
         {
-            using var runner = new ImageTokenizerRunner(ImageTokenizer.Load(tokenizerPath, device, dtype));
+            using var runner = new ImageTokenizerRunner(ImageTokenizer.Load(tokenizerPath, device, dtype), ImageCommandOptions.Size(cl));
             var modality = ImageCommandOptions.Modality(cl, runner.Tokenizer, tokenizerPath);
             var input = new ImagePreparation().ForTokenizer(File.ReadAllBytes(imagePath), modality, runner.ImageSize);
             var tokens = runner.TokenizeBatch([input])[0];
@@ -32,7 +32,7 @@ public sealed class TokenizeCommand : ICliCommand
             else Console.WriteLine(json);
             return Task.FromResult(0);
         }
-        catch (Exception ex) when (ex is ImageDecodeException or TokenizerLoadException)
+        catch (Exception ex) when (ex is ImageDecodeException or TokenizerLoadException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return Task.FromResult(1);

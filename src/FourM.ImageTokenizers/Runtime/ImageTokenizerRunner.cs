@@ -8,14 +8,24 @@ public sealed class ImageTokenizerRunner : IImageTokenizerRunner
 {
     private readonly ImageTokenizer _tokenizer;
 
-    public ImageTokenizerRunner(ImageTokenizer tokenizer) => _tokenizer = tokenizer;
+    /// <param name="imageSize">
+    /// Working resolution; defaults to the checkpoint's <c>image_size</c>. Tokenizers trained for 224 and 448 say 448, so
+    /// 4M's <c>tok_*@224</c> modalities pass 224 here.
+    /// </param>
+    public ImageTokenizerRunner(ImageTokenizer tokenizer, int? imageSize = null)
+    {
+        _tokenizer = tokenizer;
+        ImageSize = imageSize ?? tokenizer.ImageSize;
+        if (ImageSize <= 0 || ImageSize % tokenizer.EncoderPatchSize != 0)
+            throw new ArgumentException($"{tokenizer.Name}: image size {ImageSize} is not a positive multiple of the patch size {tokenizer.EncoderPatchSize}");
+    }
 
     /// <summary>Loads a tokenizer checkpoint (file or Hugging Face folder) onto a device.</summary>
-    public static ImageTokenizerRunner Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32) =>
-        new(ImageTokenizer.Load(path, device, dtype));
+    public static ImageTokenizerRunner Load(string path, Device? device = null, ScalarType dtype = ScalarType.Float32, int? imageSize = null) =>
+        new(ImageTokenizer.Load(path, device, dtype), imageSize);
 
     public string Name => _tokenizer.Name;
-    public int ImageSize => _tokenizer.ImageSize;
+    public int ImageSize { get; }
     public (int Height, int Width) TokenGrid => _tokenizer.TokenGrid(ImageSize, ImageSize);
     public long VocabularySize => _tokenizer.VocabularySize;
     public bool IsDiffusion => _tokenizer.Kind == TokenizerKind.DiVae;
