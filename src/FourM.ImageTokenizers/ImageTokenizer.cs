@@ -150,9 +150,9 @@ public sealed class ImageTokenizer : IDisposable
         {
             var batch = latent.shape[0];
             seeds ??= Enumerable.Range(0, (int)batch).Select(i => (long)i).ToArray();
-            var size = imageSize ?? (int)(latent.shape[2] * EncoderPatchSize);
+            var height = imageSize ?? (int)(latent.shape[2] * EncoderPatchSize);
             var width = imageSize ?? (int)(latent.shape[3] * EncoderPatchSize);
-            output = _diffusion.Decode(latent, size, width, steps, seeds);
+            output = _diffusion.Decode(latent, height, width, steps, seeds);
         }
         else
         {

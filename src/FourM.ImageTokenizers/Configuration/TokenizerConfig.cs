@@ -31,7 +31,6 @@ public sealed class TokenizerConfig
     public bool PatchProjection => GetBool("patch_proj", true);
     public bool PostMlp => GetBool("post_mlp", false);
     public int PatchSize => GetInt("patch_size", 16);
-    public int? DecoderPatchSize => Contains("patch_size_dec") ? GetInt("patch_size_dec", PatchSize) : null;
     public string QuantizerType => GetString("quant_type", "lucid");
     public int CodebookSize => GetInt("codebook_size", 16384);
     public int CodebookCount => GetInt("num_codebooks", 1);
@@ -48,9 +47,6 @@ public sealed class TokenizerConfig
     public bool Thresholding => GetBool("thresholding", true);
     public bool ZeroTerminalSnr => GetBool("zero_terminal_snr", true);
     public string SchedulerType => GetString("scheduler", "ddpm");
-
-    public bool IsDiffusionDecoder => DecoderType.Contains("unet", StringComparison.Ordinal)
-                                      || Contains("num_train_timesteps") || Contains("prediction_type");
 
     public int GetInt(string key, int fallback) => _values.TryGetValue(key, out var v) && v is not null
         ? v switch

@@ -35,10 +35,10 @@ public sealed class DdpmScheduler : IDisposable
         };
     }
 
-    /// <summary>The timestep that follows <paramref name="timestep"/> in <paramref name="timesteps"/>, or -1 after the last.</summary>
+    /// <summary>The timestep after position <paramref name="index"/> of <paramref name="timesteps"/>, or -1 after the last.</summary>
     public static long Previous(long[] timesteps, int index) => index + 1 < timesteps.Length ? timesteps[index + 1] : -1;
 
-    /// <summary>True when the step at this index adds noise (every step whose timestep is above 0).</summary>
+    /// <summary>True when a step from this timestep adds noise (every step but the one from t = 0).</summary>
     public static bool AddsNoise(long timestep) => timestep > 0;
 
     /// <summary>One reverse step from <paramref name="timestep"/> to <paramref name="previous"/> (float32 tensors).</summary>

@@ -118,9 +118,7 @@ public sealed record UnetLayout(
 
     private static IReadOnlyList<UnetLayerSpec> ReadStage(CheckpointShapes shapes, string stage, long heads)
     {
-        var count = 0;
-        while (shapes.Has($"{stage}.{count}.weight") || shapes.HasPrefix($"{stage}.{count}.")) count++;
-        return Enumerable.Range(0, count).Select(i => ReadLayer(shapes, $"{stage}.{i}", heads)).ToList();
+        return Enumerable.Range(0, shapes.CountIndexed(stage)).Select(i => ReadLayer(shapes, $"{stage}.{i}", heads)).ToList();
     }
 
     private static UnetLayerSpec ReadLayer(CheckpointShapes shapes, string path, long heads)
