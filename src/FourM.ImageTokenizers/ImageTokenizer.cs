@@ -113,6 +113,14 @@ public sealed class ImageTokenizer : IDisposable
     public (int Height, int Width) TokenGrid(int imageHeight, int imageWidth) =>
         (imageHeight / EncoderPatchSize, imageWidth / EncoderPatchSize);
 
+    /// <summary>Prepared input → the encoder's output, before the projection to the latent (B, width, h, w).</summary>
+    public Tensor EncoderFeatures(Tensor input)
+    {
+        using var _ = inference_mode();
+        using var scope = NewDisposeScope();
+        return _encoder.EncodeFeatures(PrepareInput(input)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Prepared input → continuous latents before quantization (B, D, h, w).</summary>
     public Tensor EncodeLatent(Tensor input)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FourM.Conformance.Checks;
 
 /// <summary>
-/// VQ-VAE goldens: load the tokenizer from its weights + metadata, encode <c>input</c>, compare the projected latent,
+/// VQ-VAE goldens: load the tokenizer from its weights + metadata, encode <c>input</c>, compare the encoder output, the projected latent,
 /// the quantized latent and the tokens, then decode the stored tokens and compare the reconstruction (and its argmax).
 /// Outcome names: <c>vqvae &lt;io-file&gt;: &lt;what&gt;</c>.
 /// </summary>
@@ -47,6 +47,8 @@ public sealed class VqVaeConformanceCheck : IConformanceCheck
         }
 
         var input = io.ReadTensor("input");
+        if (io.Contains("encoder_output"))
+            Compare("encoder_output", () => ImageTokenizerComparison.Close(tokenizer.EncoderFeatures(input), io.ReadTensor("encoder_output")));
         var latent = tokenizer.EncodeLatent(input);
         if (io.Contains("quant_proj_output"))
             Compare("quant_proj_output", () => ImageTokenizerComparison.Close(latent, io.ReadTensor("quant_proj_output")));

@@ -72,6 +72,13 @@ public sealed class VqEncoder
     public Tensor Encode(Tensor input)
     {
         using var scope = NewDisposeScope();
+        return _quantProjection.forward(EncodeFeatures(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The encoder's output before <c>quant_proj</c> (B, encoder width, h, w).</summary>
+    public Tensor EncodeFeatures(Tensor input)
+    {
+        using var scope = NewDisposeScope();
         var x = input;
         if (_undoStandardization)
         {
@@ -84,8 +91,7 @@ public sealed class VqEncoder
             if (x.dtype != ScalarType.Int64) throw new ArgumentException($"a segmentation tokenizer takes int64 class maps (B, H, W), got {x.dtype}");
             x = _classEmbedding.forward(x).permute(0, 3, 1, 2);
         }
-        var features = _encoder.forward(x);
-        return _quantProjection.forward(features).MoveToOuterDisposeScope();
+        return _encoder.forward(x).MoveToOuterDisposeScope();
     }
 
     private static IQuantizer CreateQuantizer(TokenizerConfig config, CheckpointShapes shapes)

@@ -36,6 +36,7 @@ public sealed class VqVaeGoldenTests
         using var tokenizer = ImageTokenizer.Load(GoldenTokenizers.VqVae);
         using var io = SafetensorsFile.Open(GoldenTokenizers.VqVaeIo);
         using var scope = NewDisposeScope();
+        TensorAssert.Close(io.ReadTensor("encoder_output"), tokenizer.EncoderFeatures(io.ReadTensor("input")), 1e-4);
         TensorAssert.Close(io.ReadTensor("quant_proj_output"), tokenizer.EncodeLatent(io.ReadTensor("input")), 1e-4);
         TensorAssert.Close(io.ReadTensor("quant"), tokenizer.TokensToLatent(io.ReadTensor("tokens")), 1e-6);
     }
