@@ -1,3 +1,0 @@
-namespace FourM.ImageTokenizers;
-
-internal static class AssemblyMarker { }

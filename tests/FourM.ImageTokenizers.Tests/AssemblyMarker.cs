@@ -1,3 +1,0 @@
-namespace FourM.ImageTokenizers.Tests;
-
-internal static class AssemblyMarker { }
