@@ -16,7 +16,7 @@ public static class Jobs
                 new ModalityState { Modality = "tok_rgb@224", Tokens = new long[4], InputMask = [true, true, true, true], TargetMask = new bool[4] },
             ],
         },
-        new GenerationStepSpec("tok_rgb@224", DecodingScheme.Roar, 2, 1.0, [cfg], []),
+        new GenerationStepSpec("tok_rgb@224", DecodingScheme.Roar, 2, 1.0, [cfg], cfg == 1.0 ? [] : ["caption"]),
         Seed: 11 + step,
         new SamplingSettings(0, 0));
 
