@@ -30,7 +30,7 @@ public static class EncoderPass
         var emb = Pad(embeddings, maxLength, network);
         var padding = PaddingMask(contents.Select(c => c.shape[0]).ToArray(), maxLength, network.Device);
         var encoded = network.Encode(tokens + emb, padding);
-        var context = network.ProjectContext(encoded) + emb;
+        var context = network.ProjectContext(encoded, emb);
         var result = new List<Tensor>(samples.Count);
         for (int i = 0; i < samples.Count; i++)
             result.Add(context[i].narrow(0, 0, contents[i].shape[0]).MoveToOuterDisposeScope());

@@ -127,6 +127,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var job = work[index].Job;
             var passLogits = Enumerable.Range(first, rows).Select(r => _network.Logits(job.Step.TargetDomain, decoded[r])).ToList();
             var logits = GuidancePasses.Combine(job, passLogits);
+            _options.ImageLogitsObserver?.Invoke(job, positions, logits);
             results[index] = ImageStep.Complete(job, positions, logits, generator);
         }
     }

@@ -9,4 +9,8 @@ public sealed record StepRunnerOptions
     public bool UseKvCache { get; init; } = true;
     /// <summary>Autoregressive decoding checks for end-of-sequence every this many tokens (one host sync each time).</summary>
     public int EndOfSequenceCheckInterval { get; init; } = 8;
+    /// <summary>Diagnostics (conformance): receives each image step's decoded positions and guided logits (K, V) before filtering.</summary>
+    public Action<StepJob, long[], TorchSharp.torch.Tensor>? ImageLogitsObserver { get; init; }
+    /// <summary>Diagnostics (conformance): receives each autoregressive token's index and guided logits (1, V) before filtering.</summary>
+    public Action<StepJob, int, TorchSharp.torch.Tensor>? TokenLogitsObserver { get; init; }
 }

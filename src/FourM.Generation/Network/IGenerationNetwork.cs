@@ -29,8 +29,8 @@ public interface IGenerationNetwork
     /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
     Tensor Encode(Tensor tokens, Tensor paddingMask);
 
-    /// <summary><c>decoder_proj_context</c> (the context still needs the encoder's <c>emb</c> added).</summary>
-    Tensor ProjectContext(Tensor encoded);
+    /// <summary>Decoder context: <c>decoder_proj_context(encoded) + emb</c>.</summary>
+    Tensor ProjectContext(Tensor encoded, Tensor embedding);
 
     /// <summary>The decoder's position+modality embedding of every position of the target (N, D); sequences number target positions.</summary>
     Tensor DecoderPositionEmbedding(ModalityState target);

@@ -78,6 +78,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
                     if (d.Finished || t >= d.Budget) continue;
                     var passLogits = Enumerable.Range(d.FirstPass, d.PassCount).Select(p => network.Logits(d.Job.Step.TargetDomain, outputs[p])).ToList();
                     var logits = GuidancePasses.Combine(d.Job, passLogits);
+                    options.TokenLogitsObserver?.Invoke(d.Job, t, logits);
                     var next = SampleNext(d.Job, logits, d.Generator);
                     d.Generated.Add(next.DetachFromDisposeScope());
                     last[j] = next;
