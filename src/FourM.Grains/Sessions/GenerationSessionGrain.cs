@@ -221,6 +221,7 @@ public sealed class GenerationSessionGrain(
                 var started = Stopwatch.GetTimestamp();
                 var outcome = await executor.Run(work, stepTimeout.Token);
                 var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                metrics.StepDuration.Record(wall);
                 metrics.StepOverhead.Record(Math.Max(0, wall - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
 
                 State.Sample = TensorMapping.WithPixelsFrom(outcome.State, sample);
