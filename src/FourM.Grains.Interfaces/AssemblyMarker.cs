@@ -1,3 +1,0 @@
-namespace FourM.Grains.Interfaces;
-
-internal static class AssemblyMarker { }
