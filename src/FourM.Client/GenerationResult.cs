@@ -20,6 +20,8 @@ public sealed class GenerationResult(SessionResult result, OutputRenderers rende
     /// <summary>The modality decoded to text, or null when no text decoder is registered for it.</summary>
     public string? Text(string modality) => renderers.DecodeText(Output(modality));
 
+    public bool CanRenderPng(string modality) => renderers.CanRenderPng(modality);
+
     /// <summary>The modality rendered as PNG, or null when no image renderer is registered for it.</summary>
     public Task<byte[]?> PngAsync(string modality, CancellationToken cancellationToken = default) =>
         renderers.RenderPngAsync(Output(modality), cancellationToken);
