@@ -1,3 +1,0 @@
-namespace FourM.Engine;
-
-internal static class AssemblyMarker { }

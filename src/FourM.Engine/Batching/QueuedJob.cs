@@ -1,0 +1,64 @@
+using FourM.Engine.Engine;
+using FourM.Generation.Batching;
+
+namespace FourM.Engine.Batching;
+
+/// <summary>
+/// One queued piece of device work and the completion its grain awaits. Completions run their continuations
+/// asynchronously so grain code never runs on the device thread.
+/// </summary>
+public abstract class QueuedJob
+{
+    protected QueuedJob(StepJob job, JobScheduling scheduling)
+    {
+        Job = job;
+        Scheduling = scheduling;
+        Rows = JobSize.Rows(job);
+        Tokens = JobSize.Tokens(job) * Rows;
+    }
+
+    public StepJob Job { get; }
+    public JobScheduling Scheduling { get; }
+    public abstract WorkKind Kind { get; }
+    public BatchKey Key => new(Kind, Scheduling.ModelId);
+    public int Rows { get; }
+    public int Tokens { get; }
+    public long EnqueuedTimestamp { get; set; }
+    /// <summary>Set under the engine lock once packed into a batch: cancelling then only abandons the result.</summary>
+    public bool Packed { get; set; }
+    public abstract bool IsCompleted { get; }
+    public abstract void Cancel(CancellationToken token);
+    public abstract void Fail(Exception error);
+}
+
+/// <summary>A queued job whose completion carries a <typeparamref name="TResult"/>.</summary>
+public abstract class QueuedJob<TResult>(StepJob job, JobScheduling scheduling) : QueuedJob(job, scheduling)
+{
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<TResult> Completion => _completion.Task;
+    public override bool IsCompleted => _completion.Task.IsCompleted;
+    public void Complete(TResult result) => _completion.TrySetResult(result);
+    public override void Cancel(CancellationToken token) => _completion.TrySetCanceled(token);
+    public override void Fail(Exception error) => _completion.TrySetException(error);
+}
+
+public sealed class StepQueuedJob(StepJob job, JobScheduling scheduling) : QueuedJob<(StepResult Result, JobTiming Timing)>(job, scheduling)
+{
+    public override WorkKind Kind => WorkKind.Step;
+}
+
+public sealed class EncodeQueuedJob(StepJob job, JobScheduling scheduling) : QueuedJob<(ContextHandle Context, JobTiming Timing)>(job, scheduling)
+{
+    public override WorkKind Kind => WorkKind.Encode;
+}
+
+/// <summary>Decode against a context on this device (<see cref="Context"/>) or one shipped from another device (<see cref="ImportedContext"/>).</summary>
+public sealed class DecodeQueuedJob(StepJob job, JobScheduling scheduling, ContextHandle? context, byte[]? importedContext)
+    : QueuedJob<(StepResult Result, JobTiming Timing)>(job, scheduling)
+{
+    public ContextHandle? Context { get; } = context ?? (importedContext is null
+        ? throw new ArgumentException("a decode needs a local context handle or an imported context payload") : null);
+    public byte[]? ImportedContext { get; } = importedContext;
+    public override WorkKind Kind => WorkKind.Decode;
+}

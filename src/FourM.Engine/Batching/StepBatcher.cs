@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using FourM.Engine.Engine;
+
+namespace FourM.Engine.Batching;
+
+/// <summary>
+/// Forms batches from queued jobs of many sessions (the serving design's E3 loop). Jobs are grouped by
+/// <see cref="BatchKey"/>; a key fires when it is full (rows or tokens), when every registered active session of its
+/// model is waiting (the barrier: no companion is still on its way), or when its oldest job has waited
+/// <see cref="EngineOptions.MaxQueueDelay"/>. Ready keys share the device by weighted deficit round robin, and rows
+/// are picked by priority class, aged so that no class starves. Not thread-safe: the engine calls it under its lock.
+/// </summary>
+public sealed class StepBatcher(EngineOptions options)
+{
+    private sealed class KeyQueue
+    {
+        public readonly List<QueuedJob> Jobs = new();
+        public double Deficit;
+        public int Rows;
+        public int Tokens;
+    }
+
+    private readonly Dictionary<BatchKey, KeyQueue> _queues = new();
+    private readonly List<BatchKey> _ring = new();
+    private int _nextKey;
+    private readonly Dictionary<string, Dictionary<string, long>> _activeByModel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _queuedPerSession = new(StringComparer.Ordinal);
+
+    public int QueuedJobs { get; private set; }
+    public int QueuedRows { get; private set; }
+
+    public int ActiveSessions => _activeByModel.Values.Sum(s => s.Count);
+
+    public void RegisterSession(string sessionId, string modelId, long now)
+    {
+        if (!_activeByModel.TryGetValue(modelId, out var sessions)) _activeByModel[modelId] = sessions = new(StringComparer.Ordinal);
+        sessions[sessionId] = now;
+    }
+
+    public bool IsRegistered(string sessionId) => _activeByModel.Values.Any(s => s.ContainsKey(sessionId));
+
+    public void UnregisterSession(string sessionId)
+    {
+        foreach (var sessions in _activeByModel.Values) sessions.Remove(sessionId);
+    }
+
+    public void Enqueue(QueuedJob job, long now)
+    {
+        job.EnqueuedTimestamp = now;
+        if (!_queues.TryGetValue(job.Key, out var queue))
+        {
+            _queues[job.Key] = queue = new KeyQueue();
+            _ring.Add(job.Key);
+        }
+        queue.Jobs.Add(job);
+        queue.Rows += job.Rows;
+        queue.Tokens += job.Tokens;
+        QueuedJobs++;
+        QueuedRows += job.Rows;
+        _queuedPerSession[job.Scheduling.SessionId] = _queuedPerSession.GetValueOrDefault(job.Scheduling.SessionId) + 1;
+        if (_activeByModel.TryGetValue(job.Scheduling.ModelId, out var sessions) && sessions.ContainsKey(job.Scheduling.SessionId))
+            sessions[job.Scheduling.SessionId] = now;
+    }
+
+    /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
+    public bool Remove(QueuedJob job)
+    {
+        if (!_queues.TryGetValue(job.Key, out var queue) || !queue.Jobs.Remove(job)) return false;
+        Forget(queue, job);
+        return true;
+    }
+
+    /// <summary>Every queued job (used to fail them all on shutdown).</summary>
+    public List<QueuedJob> DrainAll()
+    {
+        var all = _queues.Values.SelectMany(q => q.Jobs).ToList();
+        foreach (var queue in _queues.Values) { queue.Jobs.Clear(); queue.Rows = queue.Tokens = 0; queue.Deficit = 0; }
+        _queuedPerSession.Clear();
+        QueuedJobs = QueuedRows = 0;
+        return all;
+    }
+
+    /// <summary>
+    /// The next batch to run, or null with <paramref name="wait"/> = how long until a key's queue delay expires
+    /// (null: nothing queued). Completed (cancelled) jobs are dropped here, before packing; expired jobs fail.
+    /// </summary>
+    public List<QueuedJob>? TryTake(long now, out TimeSpan? wait)
+    {
+        DropDeadJobs();
+        wait = null;
+        if (QueuedJobs == 0) return null;
+
+        var ready = new List<int>();
+        for (var i = 0; i < _ring.Count; i++)
+        {
+            var index = (_nextKey + i) % _ring.Count;
+            var queue = _queues[_ring[index]];
+            if (queue.Jobs.Count == 0) continue;
+            var waited = Stopwatch.GetElapsedTime(queue.Jobs.Min(j => j.EnqueuedTimestamp), now);
+            if (IsReady(_ring[index], queue, waited)) ready.Add(index);
+            else
+            {
+                var remaining = options.MaxQueueDelay - waited;
+                wait = wait is null || remaining < wait ? remaining : wait;
+            }
+        }
+        if (ready.Count == 0) return null;
+
+        // Weighted deficit round robin over ready keys: each visit credits a quantum; the key that can afford its head first runs.
+        while (true)
+        {
+            foreach (var index in ready)
+            {
+                var queue = _queues[_ring[index]];
+                queue.Deficit += Quantum(queue);
+                var head = Ordered(queue, now).First();
+                if (queue.Deficit < head.Rows) continue;
+                var batch = Pack(queue, now);
+                queue.Deficit = queue.Jobs.Count == 0 ? 0 : Math.Max(0, queue.Deficit - batch.Sum(j => j.Rows));
+                _nextKey = (index + 1) % _ring.Count;
+                return batch;
+            }
+        }
+    }
+
+    private bool IsReady(BatchKey key, KeyQueue queue, TimeSpan waited) =>
+        queue.Rows >= options.MaxBatchRows
+        || queue.Tokens >= options.MaxBatchTokens
+        || waited >= options.MaxQueueDelay
+        || AllActiveSessionsWaiting(key.ModelId);
+
+    /// <summary>The barrier: every registered, live session of the model has a job queued, so waiting gains nothing.</summary>
+    private bool AllActiveSessionsWaiting(string modelId)
+    {
+        if (!_activeByModel.TryGetValue(modelId, out var sessions)) return true;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (sessionId, lastSeen) in sessions)
+        {
+            if (Stopwatch.GetElapsedTime(lastSeen, now) > options.ActiveSessionLease) continue;
+            if (_queuedPerSession.GetValueOrDefault(sessionId) == 0) return false;
+        }
+        return true;
+    }
+
+    private double Quantum(KeyQueue queue)
+    {
+        var best = queue.Jobs.Min(j => j.Scheduling.PriorityClass);
+        var weight = best >= 0 && best < options.PriorityWeights.Length ? options.PriorityWeights[best] : 1.0;
+        var maxWeight = options.PriorityWeights.Length == 0 ? 1.0 : Math.Max(1.0, options.PriorityWeights.Max());
+        return Math.Max(1.0, options.MaxBatchRows * weight / maxWeight);
+    }
+
+    private IEnumerable<QueuedJob> Ordered(KeyQueue queue, long now) =>
+        queue.Jobs.OrderBy(j => EffectiveClass(j, now)).ThenBy(j => j.EnqueuedTimestamp);
+
+    private double EffectiveClass(QueuedJob job, long now)
+    {
+        var agingTicks = options.AgingPerClass.Ticks;
+        var lifted = agingTicks <= 0 ? 0 : Stopwatch.GetElapsedTime(job.EnqueuedTimestamp, now).Ticks / (double)agingTicks;
+        return job.Scheduling.PriorityClass - Math.Floor(lifted);
+    }
+
+    private List<QueuedJob> Pack(KeyQueue queue, long now)
+    {
+        var batch = new List<QueuedJob>();
+        int rows = 0, tokens = 0;
+        foreach (var job in Ordered(queue, now).ToList())
+        {
+            if (batch.Count > 0 && (rows + job.Rows > options.MaxBatchRows || tokens + job.Tokens > options.MaxBatchTokens)) continue;
+            batch.Add(job);
+            rows += job.Rows;
+            tokens += job.Tokens;
+        }
+        foreach (var job in batch)
+        {
+            queue.Jobs.Remove(job);
+            Forget(queue, job);
+            job.Packed = true;
+        }
+        return batch;
+    }
+
+    private void DropDeadJobs()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var queue in _queues.Values)
+        {
+            for (var i = queue.Jobs.Count - 1; i >= 0; i--)
+            {
+                var job = queue.Jobs[i];
+                var expired = job.Scheduling.Deadline is { } deadline && deadline <= now;
+                if (!job.IsCompleted && !expired) continue;
+                queue.Jobs.RemoveAt(i);
+                Forget(queue, job);
+                if (expired) job.Fail(new TimeoutException($"job of session '{job.Scheduling.SessionId}' passed its deadline while queued"));
+            }
+        }
+    }
+
+    private void Forget(KeyQueue queue, QueuedJob job)
+    {
+        queue.Rows -= job.Rows;
+        queue.Tokens -= job.Tokens;
+        QueuedJobs--;
+        QueuedRows -= job.Rows;
+        var sessionId = job.Scheduling.SessionId;
+        var left = _queuedPerSession.GetValueOrDefault(sessionId) - 1;
+        if (left <= 0) _queuedPerSession.Remove(sessionId); else _queuedPerSession[sessionId] = left;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using FourM.Engine.Engine;
+
+namespace FourM.Engine.Metrics;
+
+/// <summary>
+/// The <c>FourM.Serving</c> meter: queue time, batch rows, step time, tokens decoded (rate = tokens/s),
+/// rejections, cancellations, Orleans overhead per step and end-to-end latency; gauges read the engines' loads.
+/// </summary>
+public sealed class ServingMetrics : IDisposable
+{
+    public const string MeterName = "FourM.Serving";
+
+    private readonly Meter _meter;
+    private readonly ConcurrentDictionary<DeviceEngine, byte> _engines = new();
+
+    public ServingMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        QueueTime = _meter.CreateHistogram<double>("fourm.step.queue_time", "ms", "time a job waited in the engine queue");
+        ForwardDuration = _meter.CreateHistogram<double>("fourm.step.forward_duration", "ms", "time of one batch on the device");
+        BatchRows = _meter.CreateHistogram<int>("fourm.step.batch_rows", "{row}", "jobs per batch");
+        TokensDecoded = _meter.CreateCounter<long>("fourm.engine.tokens_decoded", "{token}", "target tokens unmasked");
+        JobsCompleted = _meter.CreateCounter<long>("fourm.engine.jobs_completed", "{job}");
+        JobsCancelled = _meter.CreateCounter<long>("fourm.engine.jobs_cancelled", "{job}", "jobs dropped or abandoned by cancellation");
+        Rejected = _meter.CreateCounter<long>("fourm.admission.rejected", "{request}", "work refused before queueing");
+        StepOverhead = _meter.CreateHistogram<double>("fourm.session.step_overhead", "ms", "session step time not spent queued or on the device (Orleans and mapping)");
+        EndToEnd = _meter.CreateHistogram<double>("fourm.generation.e2e_latency", "s", "session start to completion");
+        _meter.CreateObservableGauge("fourm.engine.rows_waiting", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().QueuedRows, new KeyValuePair<string, object?>("device", e.Device))), "{row}");
+        _meter.CreateObservableGauge("fourm.engine.jobs_running", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().RunningJobs, new KeyValuePair<string, object?>("device", e.Device))), "{job}");
+        _meter.CreateObservableGauge("fourm.engine.active_sessions", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().ActiveSessions, new KeyValuePair<string, object?>("device", e.Device))), "{session}");
+    }
+
+    public Histogram<double> QueueTime { get; }
+    public Histogram<double> ForwardDuration { get; }
+    public Histogram<int> BatchRows { get; }
+    public Counter<long> TokensDecoded { get; }
+    public Counter<long> JobsCompleted { get; }
+    public Counter<long> JobsCancelled { get; }
+    public Counter<long> Rejected { get; }
+    public Histogram<double> StepOverhead { get; }
+    public Histogram<double> EndToEnd { get; }
+
+    public void Track(DeviceEngine engine) => _engines.TryAdd(engine, 0);
+    public void Untrack(DeviceEngine engine) => _engines.TryRemove(engine, out _);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,3 +1,0 @@
-namespace FourM.Grains;
-
-internal static class AssemblyMarker { }

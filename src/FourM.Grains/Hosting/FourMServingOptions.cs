@@ -1,0 +1,32 @@
+using FourM.Engine.Engine;
+using FourM.Engine.Runners;
+using FourM.Grains.Sessions;
+
+namespace FourM.Grains.Hosting;
+
+/// <summary>How a silo serves 4M: which devices it owns, engine knobs, session defaults, storage.</summary>
+public sealed class FourMServingOptions
+{
+    /// <summary>Devices this silo owns (<c>cpu:0</c>, <c>cuda:0</c>, ...); announced as silo metadata. Empty: a front silo (sessions only).</summary>
+    public List<string> Devices { get; } = new();
+    public EngineOptions Engine { get; } = new();
+    /// <summary>Grain storage holding the sessions' persisted state.</summary>
+    public string StorageName { get; set; } = ServingStorage.Name;
+    /// <summary>Register in-memory grain storage under <see cref="StorageName"/> (turn off when the host adds a durable provider).</summary>
+    public bool UseInMemoryStorage { get; set; } = true;
+    public int MaxSessionsPerClient { get; set; } = 64;
+    public TimeSpan DefaultSessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>A step that takes longer (queue + device + messaging) fails its session.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>More silo metadata to publish with the devices (AddFourMServing owns the one UseSiloMetadata call).</summary>
+    public Dictionary<string, string> SiloMetadata { get; } = new();
+    /// <summary>Loads models onto devices; null: an <see cref="IRunnerFactory"/> registered in the container.</summary>
+    public Func<IServiceProvider, IRunnerFactory>? RunnerFactory { get; set; }
+    /// <summary>Builds session plans; null: an <see cref="ISessionPlanner"/> registered in the container.</summary>
+    public Func<IServiceProvider, ISessionPlanner>? Planner { get; set; }
+}
+
+public static class ServingStorage
+{
+    public const string Name = "fourm-sessions";
+}

@@ -1,0 +1,456 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using FourM.Engine.Metrics;
+using FourM.Generation.Batching;
+using FourM.Grains.Devices;
+using FourM.Grains.Hosting;
+using FourM.Grains.Interfaces.Admission;
+using FourM.Grains.Interfaces.Devices;
+using FourM.Grains.Interfaces.Sessions;
+using FourM.Grains.Interfaces.Work;
+using FourM.Grains.Mapping;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace FourM.Grains.Sessions;
+
+/// <summary>
+/// One generation session. Reentrant with an explicit state machine: the step loop runs as a background task on the
+/// activation's scheduler (one step in flight at a time), while Watch/Cancel/Edit/Status calls interleave with it.
+/// After every step the sample and the step index are persisted; a reactivated session continues from there.
+/// </summary>
+[Reentrant]
+public sealed class GenerationSessionGrain(
+    [PersistentState("session", ServingStorage.Name)] IPersistentState<SessionState> persisted,
+    SessionPlannerAccessor planner,
+    FourMServingOptions options,
+    DeviceDirectory directory,
+    ServingMetrics metrics,
+    ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
+{
+    private readonly SessionWatchers _watchers = new(logger);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource? _loopCancellation;
+    private Task? _loop;
+    private bool _cancelRequested;
+    private bool _deactivating;
+    private int? _resumedFromStep;
+    private SessionPlan? _plan;
+    private StepUpdate? _lastUpdate;
+
+    private SessionState State => persisted.State;
+    private string SessionId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Phase == SessionPhase.Running && State.Request is not null)
+        {
+            // Reactivated mid-generation (deactivation, silo restart): continue at the persisted step.
+            _resumedFromStep = State.CompletedSteps;
+            logger.LogInformation("session {Session} resumes at step {Step}/{Total}", SessionId, State.CompletedSteps, State.TotalSteps);
+            try { await AdmitOnDevices(State.Request); }
+            catch (ServingRejectedException ex) { logger.LogWarning("session {Session} resumes without a barrier slot: {Reason}", SessionId, ex.Message); }
+            StartLoop();
+        }
+        else if (IsTerminal(State.Phase)) _ended.TrySetResult();
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_loop is { IsCompleted: false } loop)
+        {
+            _deactivating = true;
+            _loopCancellation?.Cancel();
+            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task<SessionStatus> Start(SessionRequest request, CancellationToken cancellationToken = default)
+    {
+        if (State.Phase != SessionPhase.Created) return Status();
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.ModelId)) throw new ArgumentException("the request names no model", nameof(request));
+        if (request.Targets.Length == 0) throw new ArgumentException("the request has no targets", nameof(request));
+
+        var plan = planner.Planner.Plan(request);
+        var devices = ChooseDevices(request, await RankDevices(request));
+        var quota = GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId);
+        await quota.Acquire(SessionId, options.MaxSessionsPerClient);
+        try
+        {
+            State.Device = devices.Encoder.ToString();
+            State.DecoderDevice = devices.Decoder.ToString();
+            await AdmitOnDevices(request);
+        }
+        catch
+        {
+            await quota.Release(SessionId);
+            State.Device = State.DecoderDevice = null;
+            throw;
+        }
+
+        _plan = plan;
+        State.Request = request;
+        State.Sample = TensorMapping.ToTensors(plan.Initial);
+        State.TotalSteps = plan.Steps.Count;
+        State.CompletedSteps = 0;
+        State.StartedAt = DateTimeOffset.UtcNow;
+        State.Deadline = State.StartedAt + (request.Timeout ?? options.DefaultSessionTimeout);
+        State.Phase = SessionPhase.Running;
+        await persisted.WriteStateAsync(cancellationToken);
+        StartLoop();
+        return Status();
+    }
+
+    public async IAsyncEnumerable<StepUpdate> Watch([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = _watchers.Open();
+        try
+        {
+            var current = _lastUpdate ?? StatusUpdate();
+            yield return current;
+            if (IsTerminal(current.Phase)) yield break;
+            while (await channel.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (channel.Reader.TryRead(out var update))
+                {
+                    yield return update;
+                    if (IsTerminal(update.Phase)) yield break;
+                }
+            }
+        }
+        finally
+        {
+            _watchers.Close(channel);
+        }
+    }
+
+    public async Task<SessionStatus> Cancel()
+    {
+        switch (State.Phase)
+        {
+            case SessionPhase.Created:
+                State.Phase = SessionPhase.Cancelled;
+                await persisted.WriteStateAsync();
+                _ended.TrySetResult();
+                break;
+            case SessionPhase.Running:
+                _cancelRequested = true;
+                _loopCancellation?.Cancel();
+                if (_loop is { } loop) await loop;
+                break;
+        }
+        return Status();
+    }
+
+    public Task<SessionStatus> GetStatus() => Task.FromResult(Status());
+
+    public Task<SessionResult> GetResult() => Task.FromResult(Result());
+
+    public async Task<SessionResult> WaitForCompletion(CancellationToken cancellationToken = default)
+    {
+        await _ended.Task.WaitAsync(cancellationToken);
+        return Result();
+    }
+
+    public Task<SessionStatus> Edit(SessionEdit edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        if (edit.Positions.Length != edit.Tokens.Length)
+            throw new ArgumentException($"edit of '{edit.Modality}' has {edit.Positions.Length} positions but {edit.Tokens.Length} tokens");
+        if (State.Phase != SessionPhase.Running)
+            throw new InvalidOperationException($"session {SessionId} is {State.Phase}; edits apply to running sessions only");
+        var modality = State.Sample!.Modalities.FirstOrDefault(m => m.Modality == edit.Modality)
+            ?? throw new ArgumentException($"session {SessionId} has no modality '{edit.Modality}'");
+        if (edit.Positions.Any(p => p < 0 || p >= modality.Tokens.Length))
+            throw new ArgumentException($"edit positions must lie in [0, {modality.Tokens.Length}) for '{edit.Modality}'");
+        State.PendingEdits.Add(edit);
+        return Task.FromResult(Status());
+    }
+
+    public Task Subscribe(ISessionObserver observer)
+    {
+        _watchers.Subscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(ISessionObserver observer)
+    {
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private void StartLoop()
+    {
+        _loopCancellation = new CancellationTokenSource();
+        _loop = RunLoop(_loopCancellation.Token);
+    }
+
+    private async Task RunLoop(CancellationToken cancellationToken)
+    {
+        var request = State.Request!;
+        try
+        {
+            _plan ??= planner.Planner.Plan(request);
+            var executor = Executor(request);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(Clamp(State.Deadline - DateTimeOffset.UtcNow));
+            while (State.CompletedSteps < _plan.Steps.Count)
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                // Long generations must outlive idle collection: the loop is not an incoming call.
+                DelayDeactivation(TimeSpan.FromMinutes(10));
+                var index = State.CompletedSteps;
+                var step = _plan.Steps[index];
+                ApplyPendingEdits();
+                var sample = State.Sample!;
+                if (RemainingTargets(sample, step.Spec.TargetDomain) == 0)
+                {
+                    // Nothing left to decode for this target (e.g. an autoregressive target that ended early).
+                    State.CompletedSteps = index + 1;
+                    continue;
+                }
+
+                var work = Work(request, sample, step, index);
+                using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                stepTimeout.CancelAfter(options.StepTimeout);
+                var started = Stopwatch.GetTimestamp();
+                var outcome = await executor.Run(work, stepTimeout.Token);
+                var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                metrics.StepOverhead.Record(Math.Max(0, wall - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
+
+                State.Sample = TensorMapping.WithPixelsFrom(outcome.State, sample);
+                State.CompletedSteps = index + 1;
+                await persisted.WriteStateAsync();
+                Publish(StepUpdateFor(step, outcome));
+            }
+            await Finish(SessionPhase.Completed, null);
+        }
+        catch (Exception ex) when (_deactivating)
+        {
+            // Leaving this silo or being collected mid-step: the persisted step stands; the next activation resumes.
+            logger.LogInformation("session {Session} paused at step {Step} by deactivation ({Error})", SessionId, State.CompletedSteps, ex.GetType().Name);
+        }
+        catch (OperationCanceledException) when (_cancelRequested)
+        {
+            await Finish(SessionPhase.Cancelled, null);
+        }
+        catch (OperationCanceledException) when (DateTimeOffset.UtcNow >= State.Deadline)
+        {
+            await Finish(SessionPhase.Failed, $"session timed out after {(State.Deadline - State.StartedAt).TotalSeconds:0.#} s");
+        }
+        catch (OperationCanceledException)
+        {
+            await Finish(SessionPhase.Failed, $"step {State.CompletedSteps + 1} took longer than {options.StepTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "session {Session} failed at step {Step}", SessionId, State.CompletedSteps + 1);
+            await Finish(SessionPhase.Failed, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task Finish(SessionPhase phase, string? error)
+    {
+        State.Phase = phase;
+        State.Error = error;
+        await persisted.WriteStateAsync();
+        if (phase == SessionPhase.Completed) metrics.EndToEnd.Record((DateTimeOffset.UtcNow - State.StartedAt).TotalSeconds);
+        await ReleaseEverything();
+        Publish(StatusUpdate());
+        _ended.TrySetResult();
+    }
+
+    private async Task ReleaseEverything()
+    {
+        var request = State.Request!;
+        try
+        {
+            foreach (var device in AdmittedDevices()) await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId);
+            await GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId).Release(SessionId);
+        }
+        catch (Exception ex)
+        {
+            // Leases expire on their own; a failed release must not hide the session's outcome.
+            logger.LogWarning(ex, "session {Session} could not release its device/quota slots", SessionId);
+        }
+    }
+
+    private async Task AdmitOnDevices(SessionRequest request)
+    {
+        var admitted = new List<DeviceAddress>();
+        try
+        {
+            foreach (var device in AdmittedDevices())
+            {
+                await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Admit(SessionId, request.ModelId);
+                admitted.Add(device);
+            }
+        }
+        catch
+        {
+            foreach (var device in admitted) await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId);
+            throw;
+        }
+    }
+
+    private IEnumerable<DeviceAddress> AdmittedDevices()
+    {
+        var encoder = DeviceAddress.Parse(State.Device!);
+        yield return encoder;
+        var decoder = DeviceAddress.Parse(State.DecoderDevice!);
+        if (decoder != encoder) yield return decoder;
+    }
+
+    /// <summary>Devices ordered by load (active sessions, then queued jobs), ties broken by a hash of the session id.</summary>
+    private async Task<IReadOnlyList<DeviceAddress>> RankDevices(SessionRequest request)
+    {
+        var devices = directory.Devices();
+        if (devices.Count == 0)
+            throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5), "no silo of the cluster announces a device");
+        if (request.Device is not null)
+        {
+            var pinned = DeviceAddress.Parse(request.Device);
+            if (!devices.Contains(pinned))
+                throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5),
+                    $"device '{request.Device}' is not in the cluster (known: {string.Join(", ", devices)})");
+        }
+        var loads = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.ToString()).GetLoad()));
+        var salt = (uint)StringComparer.Ordinal.GetHashCode(SessionId);
+        return devices
+            .Select((d, i) => (Device: d, Load: loads[i], Tie: (uint)i ^ salt))
+            .OrderBy(x => x.Load.ActiveSessions).ThenBy(x => x.Load.QueuedJobs).ThenBy(x => x.Tie)
+            .Select(x => x.Device)
+            .ToList();
+    }
+
+    private static (DeviceAddress Encoder, DeviceAddress Decoder) ChooseDevices(SessionRequest request, IReadOnlyList<DeviceAddress> ranked)
+    {
+        var encoder = request.Device is null ? ranked[0] : DeviceAddress.Parse(request.Device);
+        if (request.Mode != ServingMode.Disaggregated) return (encoder, encoder);
+        if (request.DecoderDevice is not null)
+        {
+            var decoder = DeviceAddress.Parse(request.DecoderDevice);
+            if (!ranked.Contains(decoder))
+                throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5), $"decoder device '{request.DecoderDevice}' is not in the cluster");
+            return (encoder, decoder);
+        }
+        // Prefer a device on another silo, then another device; a single-device cluster still ships the context.
+        var other = ranked.FirstOrDefault(d => d.Silo != encoder.Silo) ?? ranked.FirstOrDefault(d => d != encoder) ?? encoder;
+        return (encoder, other);
+    }
+
+    private IStepExecutor Executor(SessionRequest request)
+    {
+        var encoder = new DeviceGrainKey(DeviceAddress.Parse(State.Device!), request.ModelId);
+        var decoder = new DeviceGrainKey(DeviceAddress.Parse(State.DecoderDevice!), request.ModelId);
+        return request.Mode switch
+        {
+            ServingMode.Fused => new FusedStepExecutor(GrainFactory, encoder),
+            _ => new SplitStepExecutor(GrainFactory, encoder, decoder),
+        };
+    }
+
+    private StepWork Work(SessionRequest request, SampleTensors sample, PlannedStep step, int index) => new()
+    {
+        JobId = $"{SessionId}#{index}",
+        SessionId = SessionId,
+        ModelId = request.ModelId,
+        State = sample,
+        Step = WorkMapping.ToSpec(step.Spec),
+        Seed = step.Seed,
+        TopK = step.Sampling.TopK,
+        TopP = step.Sampling.TopP,
+        MaxNewTokens = step.MaxNewTokens,
+        Priority = request.Priority,
+        ClientId = request.ClientId,
+        Deadline = State.Deadline,
+        Conditions = step.Conditions?.Select(c => TensorMapping.ToTensors(c)).ToArray(),
+        Unconditional = step.Unconditional is null ? null : TensorMapping.ToTensors(step.Unconditional),
+    };
+
+    /// <summary>Participants' edits: the edited positions become visible inputs with the given ids.</summary>
+    private void ApplyPendingEdits()
+    {
+        if (State.PendingEdits.Count == 0) return;
+        var sample = TensorMapping.ToState(State.Sample!);
+        foreach (var edit in State.PendingEdits)
+        {
+            var modality = sample[edit.Modality];
+            for (var i = 0; i < edit.Positions.Length; i++)
+            {
+                var position = edit.Positions[i];
+                modality.Tokens[position] = edit.Tokens[i];
+                modality.InputMask[position] = false;
+                modality.TargetMask[position] = true;
+            }
+        }
+        State.AppliedEdits += State.PendingEdits.Count;
+        State.PendingEdits.Clear();
+        State.Sample = TensorMapping.WithPixelsFrom(TensorMapping.ToTensors(sample), State.Sample!);
+    }
+
+    private static int RemainingTargets(SampleTensors sample, string target) =>
+        sample.Modalities.FirstOrDefault(m => m.Modality == target)?.TargetMask.Count(masked => !masked) ?? 0;
+
+    private void Publish(StepUpdate update)
+    {
+        _lastUpdate = update;
+        _watchers.Publish(update);
+    }
+
+    private StepUpdate StepUpdateFor(PlannedStep step, StepOutcome outcome) => new()
+    {
+        SessionId = SessionId,
+        Phase = State.Phase,
+        Target = step.Spec.TargetDomain,
+        TargetStep = step.TargetStep,
+        TargetSteps = step.TargetSteps,
+        CompletedSteps = State.CompletedSteps,
+        TotalSteps = State.TotalSteps,
+        TokensUnmasked = outcome.TokensUnmasked,
+        TokenGrid = State.Request!.StreamTokenGrids
+            ? outcome.State.Modalities.FirstOrDefault(m => m.Modality == step.Spec.TargetDomain)?.Tokens
+            : null,
+    };
+
+    private StepUpdate StatusUpdate() => new()
+    {
+        SessionId = SessionId,
+        Phase = State.Phase,
+        Target = CurrentTarget(),
+        CompletedSteps = State.CompletedSteps,
+        TotalSteps = State.TotalSteps,
+        Error = State.Error,
+    };
+
+    private string? CurrentTarget() =>
+        _plan is { } plan && State.CompletedSteps < plan.Steps.Count ? plan.Steps[State.CompletedSteps].Spec.TargetDomain : null;
+
+    private SessionStatus Status() => new()
+    {
+        SessionId = SessionId,
+        Phase = State.Phase,
+        CompletedSteps = State.CompletedSteps,
+        TotalSteps = State.TotalSteps,
+        CurrentTarget = CurrentTarget(),
+        Device = State.Device,
+        DecoderDevice = State.DecoderDevice,
+        Error = State.Error,
+        ResumedFromStep = _resumedFromStep,
+        Edits = State.AppliedEdits,
+    };
+
+    private SessionResult Result() => new()
+    {
+        Status = Status(),
+        Modalities = State.Sample?.Modalities.Select(m => new ModalityOutput { Modality = m.Modality, Tokens = m.Tokens, InputMask = m.InputMask }).ToArray() ?? [],
+    };
+
+    private static bool IsTerminal(SessionPhase phase) => phase is SessionPhase.Completed or SessionPhase.Failed or SessionPhase.Cancelled;
+
+    private static TimeSpan Clamp(TimeSpan span) =>
+        span <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : span > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : span;
+}

@@ -1,0 +1,29 @@
+using FourM.Generation.Batching;
+using FourM.Grains.Interfaces.Sessions;
+
+namespace FourM.Grains.Sessions;
+
+/// <summary>
+/// Turns a request into the chained plan the session walks: the initial sample (inputs visible, targets masked)
+/// and every step with its spec, seed and sampling settings. Must be deterministic: a reactivated session rebuilds
+/// the plan from its persisted request and continues at its persisted step.
+/// </summary>
+public interface ISessionPlanner
+{
+    SessionPlan Plan(SessionRequest request);
+}
+
+public sealed record SessionPlan(SampleState Initial, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>One step of the plan. <see cref="TargetStep"/> is 1-based within its target.</summary>
+public sealed record PlannedStep(
+    GenerationStepSpec Spec,
+    long? Seed,
+    SamplingSettings Sampling,
+    int? MaxNewTokens,
+    int TargetStep,
+    int TargetSteps)
+{
+    public IReadOnlyList<SampleState>? Conditions { get; init; }
+    public SampleState? Unconditional { get; init; }
+}

@@ -1,0 +1,49 @@
+using FourM.Grains.Interfaces.Devices;
+using FourM.Grains.Interfaces.Sessions;
+using FourM.Grains.Interfaces.Work;
+
+namespace FourM.Grains.Sessions;
+
+/// <summary>How a session's step reaches the device grains (one per <see cref="ServingMode"/>).</summary>
+public interface IStepExecutor
+{
+    Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken);
+}
+
+/// <summary>One call: the decoder grain runs encoder and decoder as one engine job.</summary>
+public sealed class FusedStepExecutor(IGrainFactory grains, DeviceGrainKey device) : IStepExecutor
+{
+    public Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken) =>
+        grains.GetGrain<IDecoderGrain>(device.ToString()).Step(work, cancellationToken);
+}
+
+/// <summary>
+/// Encoder grain then decoder grain. Co-located (same device): the context never leaves the device. Disaggregated:
+/// the decoder fetches the context from the encoder's device as bf16 bytes.
+/// </summary>
+public sealed class SplitStepExecutor(IGrainFactory grains, DeviceGrainKey encoder, DeviceGrainKey decoder) : IStepExecutor
+{
+    public async Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken)
+    {
+        var encoderGrain = grains.GetGrain<IEncoderGrain>(encoder.ToString());
+        var context = await encoderGrain.Encode(work, cancellationToken);
+        try
+        {
+            var outcome = await grains.GetGrain<IDecoderGrain>(decoder.ToString()).Decode(work, context, cancellationToken);
+            return outcome with
+            {
+                Timing = outcome.Timing with
+                {
+                    QueueMilliseconds = outcome.Timing.QueueMilliseconds + context.Timing.QueueMilliseconds,
+                    ExecuteMilliseconds = outcome.Timing.ExecuteMilliseconds + context.Timing.ExecuteMilliseconds,
+                },
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            // The decode never consumed the context: free it on the device (best effort; it may already be gone).
+            _ = encoderGrain.ReleaseContext(context.Handle);
+            throw;
+        }
+    }
+}
