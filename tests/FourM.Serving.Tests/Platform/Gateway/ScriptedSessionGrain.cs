@@ -74,12 +74,14 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
         _watchers.Add(channel);
         try
         {
-            yield return new StepUpdate
+            // Decide from the snapshot: by the time the caller pulls again, later updates are already in the channel.
+            var current = new StepUpdate
             {
                 SessionId = _status.SessionId, Phase = _status.Phase, Target = _status.CurrentTarget,
                 CompletedSteps = _status.CompletedSteps, TotalSteps = _status.TotalSteps,
             };
-            if (FourM.Client.FourMClient.IsFinal(_status.Phase)) yield break;
+            yield return current;
+            if (FourM.Client.FourMClient.IsFinal(current.Phase)) yield break;
             await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken)) yield return update;
         }
         finally { _watchers.Remove(channel); }
