@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using FourM.Client.Contracts;
 using FourM.Client.Outputs;
 using FourM.Grains.Interfaces.Admission;
+using FourM.Grains.Interfaces.Registry;
 using FourM.Grains.Interfaces.Sessions;
 
 namespace FourM.Client;
@@ -20,8 +21,12 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
 
     /// <summary>Validates and starts a session; returns its id and first status without waiting for any step.</summary>
     /// <param name="clientId">The caller for per-client caps; null: <see cref="FourMClientOptions.ClientId"/>.</param>
-    public Task<SessionStatus> CreateSessionAsync(GenerationRequest request, string? sessionId = null, string? clientId = null, CancellationToken cancellationToken = default) =>
-        StartAsync(GenerationRequestMapper.ToSessionRequest(request, options.DefaultModel, clientId ?? options.ClientId, options.Limits), sessionId, cancellationToken);
+    public async Task<SessionStatus> CreateSessionAsync(GenerationRequest request, string? sessionId = null, string? clientId = null, CancellationToken cancellationToken = default)
+    {
+        var sessionRequest = GenerationRequestMapper.ToSessionRequest(request, options.DefaultModel, clientId ?? options.ClientId, options.Limits);
+        if (options.PinModelVersions) sessionRequest = sessionRequest with { ModelId = await PinAsync(sessionRequest.ModelId) };
+        return await StartAsync(sessionRequest, sessionId, cancellationToken);
+    }
 
     /// <summary>Starts a session from an already-built grain request.</summary>
     public async Task<SessionStatus> StartAsync(SessionRequest request, string? sessionId = null, CancellationToken cancellationToken = default)
@@ -35,7 +40,27 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
         {
             throw new GenerationRejectedException(rejected.Reason.ToString(), rejected.RetryAfter, rejected.Message, rejected);
         }
+        catch (ArgumentException invalid)
+        {
+            // The silo's planner found the request impossible (unknown modality, wrong token count…): a caller error.
+            throw new InvalidGenerationRequestException(new Dictionary<string, string[]> { ["request"] = [invalid.Message] });
+        }
     }
+
+    /// <summary>Model versions loaded in the cluster, per silo and device.</summary>
+    public Task<ModelDeployment[]> ListModelsAsync() => Registry.List();
+
+    /// <summary>
+    /// <c>{id}</c> → <c>{id}@{newest loaded version}</c>, so the session keeps one version even if a newer one is
+    /// rolled out meanwhile; keys that already name a version, or that no silo registered, are returned unchanged.
+    /// </summary>
+    public async Task<string> PinAsync(string modelKey)
+    {
+        if (ModelKey.Parse(modelKey).Version is not null) return modelKey;
+        return (await Registry.Resolve(modelKey))?.Key ?? modelKey;
+    }
+
+    private IModelRegistryGrain Registry => grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
 
     public async Task<SessionStatus> GetStatusAsync(string sessionId)
     {

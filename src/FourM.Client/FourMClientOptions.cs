@@ -10,4 +10,6 @@ public sealed class FourMClientOptions
     public string DefaultModel { get; set; } = "tiny";
     public string ClientId { get; set; } = "anonymous";
     public GenerationRequestLimits Limits { get; set; } = new();
+    /// <summary>Resolve a bare model id to its newest registered version before starting (see <see cref="FourMClient.PinAsync"/>).</summary>
+    public bool PinModelVersions { get; set; } = true;
 }

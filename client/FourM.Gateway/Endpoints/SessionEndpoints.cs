@@ -23,6 +23,7 @@ public static class SessionEndpoints
         sessions.MapPost("/{id}/cancel", CancelAsync);
         sessions.MapGet("/{id}/result", GetResultAsync);
         sessions.MapGet("/{id}/outputs/{modality}", GetOutputAsync);
+        app.MapGet("/v1/models", async (FourMClient client) => TypedResults.Ok(await client.ListModelsAsync()));
         return app;
     }
 

@@ -111,6 +111,12 @@ public static class SiloApp
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
+        if (app.Services.GetService<IModelLoader>() is null || app.Services.GetService<FourM.Grains.Sessions.ISessionPlanner>() is null)
+        {
+            Console.Error.WriteLine("error: this build registers no model loader (IModelLoader) or session planner (ISessionPlanner); " +
+                                    "the silo cannot serve. See docs/operations.md, 'Model loading'.");
+            return 3;
+        }
         var silo = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
         if (!silo.ExitAfterReady)
         {
