@@ -5,13 +5,13 @@ namespace FourM.Engine.Batching;
 /// <summary>Cost estimate of a job in rows and tokens, used by the batch limits.</summary>
 public static class JobSize
 {
-    /// <summary>One row, plus one per guidance pass (unconditional, and each extra condition) when guidance is on.</summary>
+    /// <summary>Encoder/decoder passes of the job: one, two with guidance (conditional + unconditional), or every weighted condition plus the unconditional.</summary>
     public static int Rows(StepJob job)
     {
+        if (job.Conditions is { } conditions) return conditions.Count + 1;
         var scales = job.Step.CfgScales;
-        var guided = scales.Any(s => s != 1.0);
-        if (!guided) return 1;
-        return 2 + (job.Conditions?.Count ?? Math.Max(0, scales.Length - 1));
+        var unguided = scales.Length == 1 && scales[0] == 1.0 || job.Step.CfgCondDomains.Length == 0;
+        return unguided ? 1 : 2;
     }
 
     /// <summary>Tokens the encoder sees plus positions the decoder predicts, for one row.</summary>

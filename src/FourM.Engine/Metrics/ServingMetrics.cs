@@ -25,6 +25,7 @@ public sealed class ServingMetrics : IDisposable
         JobsCompleted = _meter.CreateCounter<long>("fourm.engine.jobs_completed", "{job}");
         JobsCancelled = _meter.CreateCounter<long>("fourm.engine.jobs_cancelled", "{job}", "jobs dropped or abandoned by cancellation");
         Rejected = _meter.CreateCounter<long>("fourm.admission.rejected", "{request}", "work refused before queueing");
+        StepDuration = _meter.CreateHistogram<double>("fourm.session.step_duration", "ms", "one session step as the session sees it (messaging + queue + device)");
         StepOverhead = _meter.CreateHistogram<double>("fourm.session.step_overhead", "ms", "session step time not spent queued or on the device (Orleans and mapping)");
         EndToEnd = _meter.CreateHistogram<double>("fourm.generation.e2e_latency", "s", "session start to completion");
         _meter.CreateObservableGauge("fourm.engine.rows_waiting", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().QueuedRows, new KeyValuePair<string, object?>("device", e.Device))), "{row}");
@@ -39,6 +40,7 @@ public sealed class ServingMetrics : IDisposable
     public Counter<long> JobsCompleted { get; }
     public Counter<long> JobsCancelled { get; }
     public Counter<long> Rejected { get; }
+    public Histogram<double> StepDuration { get; }
     public Histogram<double> StepOverhead { get; }
     public Histogram<double> EndToEnd { get; }
 

@@ -35,4 +35,10 @@ public sealed record StepJob(
 }
 
 /// <summary>The state after a step, and how many target tokens the step unmasked.</summary>
-public sealed record StepResult(string JobId, SampleState State, int TokensUnmasked);
+public sealed record StepResult(string JobId, SampleState State, int TokensUnmasked)
+{
+    /// <summary>Multi-condition guidance: the condition samples with the step's tokens written into them (else null).</summary>
+    public IReadOnlyList<SampleState>? Conditions { get; init; }
+    /// <summary>Autoregressive steps: the raw decoded sequence, starting with the start sentinel (the reference's <c>out</c>).</summary>
+    public long[]? GeneratedSequence { get; init; }
+}

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans;
 
 namespace FourM.Grains.Interfaces.Sessions;
 
@@ -31,8 +32,11 @@ public interface IGenerationSessionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<SessionResult> GetResult();
 
-    /// <summary>Waits until the session ends and returns its result (failed/cancelled sessions return their status).</summary>
-    [AlwaysInterleave]
+    /// <summary>
+    /// Waits until the session ends and returns its result (failed/cancelled sessions return their status). A long poll:
+    /// its response timeout is raised to an hour; bound it with the cancellation token.
+    /// </summary>
+    [AlwaysInterleave, ResponseTimeout("01:00:00")]
     Task<SessionResult> WaitForCompletion(CancellationToken cancellationToken = default);
 
     [AlwaysInterleave]

@@ -22,7 +22,7 @@ public sealed class FourMServingOptions
     public Dictionary<string, string> SiloMetadata { get; } = new();
     /// <summary>Loads models onto devices; null: an <see cref="IRunnerFactory"/> registered in the container.</summary>
     public Func<IServiceProvider, IRunnerFactory>? RunnerFactory { get; set; }
-    /// <summary>Builds session plans; null: an <see cref="ISessionPlanner"/> registered in the container.</summary>
+    /// <summary>Builds session plans; null: an <see cref="ISessionPlanner"/> registered in the container, else <see cref="GenerationSessionPlanner"/> (no text inputs).</summary>
     public Func<IServiceProvider, ISessionPlanner>? Planner { get; set; }
 }
 

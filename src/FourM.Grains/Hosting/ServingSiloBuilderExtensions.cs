@@ -46,7 +46,7 @@ public static class ServingSiloBuilderExtensions
                 options.Engine,
                 sp.GetRequiredService<ServingMetrics>()));
             services.AddSingleton(sp => new SessionPlannerAccessor(options.Planner?.Invoke(sp) ?? sp.GetService<ISessionPlanner>()
-                ?? throw new InvalidOperationException("AddFourMServing: no session planner (set FourMServingOptions.Planner or register ISessionPlanner)")));
+                ?? new GenerationSessionPlanner()));
         });
         return builder;
     }

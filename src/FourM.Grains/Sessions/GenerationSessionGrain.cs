@@ -73,6 +73,8 @@ public sealed class GenerationSessionGrain(
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.ModelId)) throw new ArgumentException("the request names no model", nameof(request));
         if (request.Targets.Length == 0) throw new ArgumentException("the request has no targets", nameof(request));
+        // Fix the seed now: a resumed session must replay the same plan.
+        if (request.Seed is null) request = request with { Seed = Random.Shared.NextInt64(int.MaxValue) };
 
         var plan = planner.Planner.Plan(request);
         var devices = ChooseDevices(request, await RankDevices(request));
@@ -219,6 +221,7 @@ public sealed class GenerationSessionGrain(
                 var started = Stopwatch.GetTimestamp();
                 var outcome = await executor.Run(work, stepTimeout.Token);
                 var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                metrics.StepDuration.Record(wall);
                 metrics.StepOverhead.Record(Math.Max(0, wall - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
 
                 State.Sample = TensorMapping.WithPixelsFrom(outcome.State, sample);

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using FourM.Generation.Batching;
+using FourM.Generation.Network;
+using FourM.Grains.Interfaces.Devices;
+using FourM.Grains.Interfaces.Sessions;
+using TorchSharp;
+
+namespace FourM.Cli.Commands;
+
+/// <summary>
+/// <c>fourm bench serving</c>: N concurrent sessions (half text→image, half image→X) arriving staggered through an
+/// in-process silo and client, against the same requests run one at a time and batched homogeneously by the generator.
+/// </summary>
+public sealed class BenchServingCommand : ICliCommand
+{
+    public IReadOnlyList<string> Path => ["bench", "serving"];
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000]";
+    public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args);
+        var modelSpec = cl.Get("model") ?? throw new UsageException("--model is required (a checkpoint path, or tiny|B|L)");
+        var sessionCounts = cl.GetIntList("sessions", [1, 8, 32, 64]);
+        if (sessionCounts.Count == 0 || sessionCounts.Any(n => n < 1)) throw new UsageException("--sessions needs positive counts");
+        var deviceKind = cl.Get("device", "cpu");
+        if (deviceKind is not ("cpu" or "cuda")) throw new UsageException($"--device must be cpu or cuda, got '{deviceKind}'");
+        var dtype = cl.Get("dtype", deviceKind == "cuda" ? "bf16" : "fp32") switch
+        {
+            "fp32" => torch.ScalarType.Float32,
+            "bf16" => torch.ScalarType.BFloat16,
+            var other => throw new UsageException($"--dtype must be fp32 or bf16, got '{other}'"),
+        };
+        var stagger = TimeSpan.FromMilliseconds(cl.GetInt("stagger-ms", 5));
+        var maxRows = cl.GetInt("max-rows", 128);
+        var maxDelay = TimeSpan.FromMilliseconds(cl.GetInt("max-delay-ms", 5));
+        var seed = cl.GetInt("seed", 1000);
+        if (cl.Has("threads")) torch.set_num_threads(cl.GetInt("threads", 1));
+
+        torch.Device device;
+        if (deviceKind == "cuda")
+        {
+            torch.InitializeDeviceType(DeviceType.CUDA);
+            if (!torch.cuda.is_available()) throw new UsageException("--device cuda: CUDA is not available to TorchSharp here");
+            device = torch.CUDA;
+        }
+        else device = torch.CPU;
+
+        var total = Stopwatch.StartNew();
+        using var model = BenchServingModel.Create(modelSpec, device, dtype);
+        var network = new FourMModelNetwork(model);
+        var baselineRunner = new StepBatchRunner(network);
+        Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
+                          $"sessions={string.Join(',', sessionCounts)} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms " +
+                          $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
+
+        var deviceName = $"{deviceKind}:0";
+        await using var cluster = await BenchServingCluster.StartAsync(deviceName, () => new StepBatchRunner(network), o =>
+        {
+            o.MaxBatchRows = maxRows;
+            o.MaxBatchTokens = int.MaxValue;
+            o.MaxQueueDelay = maxDelay;
+            o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
+            o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
+        }, cancellationToken);
+        using var meter = new BenchServingMeter();
+
+        // Warm-up: loads the runner on the device thread and touches every code path once.
+        var warmup = BenchServingWorkload.Build(2, seed - 100);
+        await RunMixed(cluster.Client, warmup.Select(w => w.Request).ToList(), TimeSpan.Zero, "warmup", cancellationToken);
+        BenchServingBaselines.Sequential(baselineRunner, [warmup[1].Request]);
+
+        BenchServingRow? last = null;
+        foreach (var n in sessionCounts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var workload = BenchServingWorkload.Build(n, seed);
+            var requests = workload.Select(w => w.Request).ToList();
+            meter.Reset();
+            var mixed = await RunMixed(cluster.Client, requests, stagger, $"n{n}", cancellationToken);
+            var row = new BenchServingRow(n, mixed.Elapsed, mixed.Latencies,
+                meter.Mean("fourm.step.batch_rows"), meter.Mean("fourm.step.queue_time"), meter.Mean("fourm.session.step_overhead"),
+                meter.Sum("fourm.session.step_duration") > 0 ? meter.Sum("fourm.session.step_overhead") / meter.Sum("fourm.session.step_duration") : 0);
+
+            var (sequentialTime, sequentialSamples) = BenchServingBaselines.Sequential(baselineRunner, requests);
+            var homogeneousTime = BenchServingBaselines.Homogeneous(baselineRunner, workload);
+            row = row with { Sequential = sequentialTime, Homogeneous = homogeneousTime, IdenticalToSequential = CountIdentical(mixed.Results, sequentialSamples) };
+            Console.WriteLine(row.Format());
+            last = row;
+        }
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine(last!.Ratios());
+        return 0;
+    }
+
+    private static async Task<(TimeSpan Elapsed, IReadOnlyList<double> Latencies, IReadOnlyList<SessionResult> Results)> RunMixed(
+        IClusterClient client, IReadOnlyList<SessionRequest> requests, TimeSpan stagger, string tag, CancellationToken cancellationToken)
+    {
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var clock = Stopwatch.StartNew();
+        var sessions = new List<Task<(double Latency, SessionResult Result)>>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (i > 0 && stagger > TimeSpan.Zero) await Task.Delay(stagger, cancellationToken);
+            sessions.Add(RunOne(client.GetGrain<IGenerationSessionGrain>($"bench-{tag}-{runId}-{i}"), requests[i], cancellationToken));
+        }
+        var done = await Task.WhenAll(sessions);
+        var failed = done.Where(d => d.Result.Status.Phase != SessionPhase.Completed).ToList();
+        if (failed.Count > 0) throw new InvalidOperationException($"{failed.Count} sessions did not complete: {failed[0].Result.Status.Phase} {failed[0].Result.Status.Error}");
+        return (clock.Elapsed, done.Select(d => d.Latency).ToList(), done.Select(d => d.Result).ToList());
+    }
+
+    private static async Task<(double Latency, SessionResult Result)> RunOne(IGenerationSessionGrain session, SessionRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await session.Start(request, cancellationToken);
+        var result = await session.WaitForCompletion(cancellationToken);
+        return (Stopwatch.GetElapsedTime(started).TotalSeconds, result);
+    }
+
+    /// <summary>Sessions whose served tokens equal the sequential generator's (batching must not change tokens).</summary>
+    private static int CountIdentical(IReadOnlyList<SessionResult> served, IReadOnlyList<SampleState> sequential)
+    {
+        var identical = 0;
+        for (var i = 0; i < served.Count; i++)
+        {
+            var same = sequential[i].Modalities.Where(m => m.Pixels is null).All(m =>
+                served[i].Modalities.FirstOrDefault(s => s.Modality == m.Modality)?.Tokens.SequenceEqual(m.Tokens) == true);
+            if (same) identical++;
+        }
+        return identical;
+    }
+}
+
+/// <summary>One line of the benchmark report.</summary>
+public sealed record BenchServingRow(
+    int Sessions, TimeSpan Elapsed, IReadOnlyList<double> Latencies, double MeanBatchRows, double MeanQueueMilliseconds,
+    double MeanOverheadMilliseconds, double OverheadShare)
+{
+    public TimeSpan Sequential { get; init; }
+    public TimeSpan Homogeneous { get; init; }
+    public int IdenticalToSequential { get; init; }
+
+    public double SamplesPerSecond => Sessions / Elapsed.TotalSeconds;
+    public double SequentialSamplesPerSecond => Sessions / Sequential.TotalSeconds;
+    public double HomogeneousSamplesPerSecond => Sessions / Homogeneous.TotalSeconds;
+
+    private double Percentile(double p)
+    {
+        var sorted = Latencies.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture,
+        $"sessions={Sessions,3}  mixed {SamplesPerSecond,8:0.000} samples/s  p50 {Percentile(0.5),7:0.00} s  p95 {Percentile(0.95),7:0.00} s  " +
+        $"batch rows {MeanBatchRows,6:0.0}  queue {MeanQueueMilliseconds,8:0.0} ms  overhead/step {MeanOverheadMilliseconds,6:0.00} ms ({OverheadShare * 100:0.0}%)  | " +
+        $"sequential {SequentialSamplesPerSecond,8:0.000} samples/s  homogeneous {HomogeneousSamplesPerSecond,8:0.000} samples/s  | tokens identical to sequential {IdenticalToSequential}/{Sessions}");
+
+    public string Ratios() => string.Create(CultureInfo.InvariantCulture,
+        $"ratios: mixed/homogeneous={SamplesPerSecond / HomogeneousSamplesPerSecond:0.00} mixed/sequential={SamplesPerSecond / SequentialSamplesPerSecond:0.00} overhead={OverheadShare * 100:0.0}%");
+}

@@ -1,0 +1,146 @@
+using FourM.Generation.Modalities;
+using FourM.Generation.Network;
+using FourM.Generation.Steps;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Batching;
+
+/// <summary>
+/// Runs one step of many unrelated jobs together: all guidance passes of all jobs share one padded encoder batch, all image
+/// steps share one padded decoder batch, and all autoregressive steps decode in lockstep. Each job draws only from its own
+/// generator (seeded with <see cref="StepJob.Seed"/>) in the reference's order, so its tokens are the same alone or batched,
+/// and at batch 1 on CPU they equal the reference's.
+/// </summary>
+public sealed class StepBatchRunner : IEncoderDecoderRunner
+{
+    private readonly IGenerationNetwork _network;
+    private readonly ModalityCatalog _catalog;
+    private readonly StepRunnerOptions _options;
+    private readonly ContextStore _store = new();
+    private readonly AutoregressiveStep _autoregressive;
+
+    public StepBatchRunner(IGenerationNetwork network, ModalityCatalog? catalog = null, StepRunnerOptions? options = null, Func<long, bool>? isSentinel = null)
+    {
+        _network = network;
+        _catalog = catalog ?? ModalityCatalog.Default;
+        _options = options ?? new StepRunnerOptions();
+        _autoregressive = new AutoregressiveStep(network, _catalog, _options, isSentinel ?? IsDefaultSentinel);
+    }
+
+    /// <summary>The 4M text tokenizer's sentinels <c>[S_0]</c>..<c>[S_199]</c> are ids 4..203.</summary>
+    public static bool IsDefaultSentinel(long id) => id is >= 4 and <= 203;
+
+    /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
+    public int PendingContexts => _store.Count;
+
+    public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs)
+    {
+        var handles = EncodeBatch(jobs);
+        return DecodeBatch(jobs.Zip(handles).ToList());
+    }
+
+    public IReadOnlyList<ContextHandle> EncodeBatch(IReadOnlyList<StepJob> jobs)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var job in jobs) Validate(job);
+        var passes = jobs.Select(j => GuidancePasses.Build(j, _catalog)).ToList();
+        var flat = passes.SelectMany(p => p).ToList();
+        var contexts = _options.BatchGuidancePasses
+            ? EncoderPass.Encode(_network, flat)
+            : flat.SelectMany(sample => EncoderPass.Encode(_network, [sample])).ToList();
+        var handles = new List<ContextHandle>(jobs.Count);
+        int offset = 0;
+        foreach (var p in passes)
+        {
+            handles.Add(_store.Add(contexts.Skip(offset).Take(p.Count).ToList()));
+            offset += p.Count;
+        }
+        return handles;
+    }
+
+    public IReadOnlyList<StepResult> DecodeBatch(IReadOnlyList<(StepJob Job, ContextHandle Context)> work)
+    {
+        using var noGrad = torch.no_grad();
+        var results = new StepResult?[work.Count];
+        try
+        {
+            using var scope = NewDisposeScope();
+            var image = new List<int>();
+            var sequence = new List<int>();
+            for (int i = 0; i < work.Count; i++)
+                (work[i].Job.Step.Scheme == DecodingScheme.Autoregressive ? sequence : image).Add(i);
+            DecodeImageSteps(work, image, results);
+            if (sequence.Count > 0)
+            {
+                var arResults = _autoregressive.Run(sequence.Select(i => (work[i].Job, _store.Get(work[i].Context))).ToList());
+                for (int k = 0; k < sequence.Count; k++) results[sequence[k]] = arResults[k];
+            }
+        }
+        finally
+        {
+            foreach (var (_, handle) in work) _store.Release(handle);
+        }
+        return results.Select(r => r!).ToList();
+    }
+
+    public byte[] ExportContext(ContextHandle handle)
+    {
+        var bytes = ContextSerializer.Export(_store.Get(handle));
+        _store.Release(handle);
+        return bytes;
+    }
+
+    public ContextHandle ImportContext(byte[] payload) =>
+        _store.Add(ContextSerializer.Import(payload, _network.ComputeType, _network.Device));
+
+    public void ReleaseContext(ContextHandle handle) => _store.Release(handle);
+
+    private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results)
+    {
+        var active = new List<(int Index, Generator Generator, long[] Positions, int FirstRow, int Rows)>();
+        var queries = new List<Tensor>();
+        var contexts = new List<Tensor>();
+        foreach (var i in indices)
+        {
+            var (job, handle) = work[i];
+            if (job.Step.NumTokens == 0)
+            {
+                // A zero-token step (cosine schedules) changes nothing; the next step reseeds, so skipping it is exact.
+                results[i] = new StepResult(job.JobId, job.State.Clone(), 0) { Conditions = job.Conditions?.Select(c => c.Clone()).ToList() };
+                continue;
+            }
+            var generator = JobRandom.Create(job.Seed, _network.Device);
+            var positions = ImageStep.SelectPositions(job, generator, _network.Device);
+            var query = ImageStep.Queries(_network, job, positions);
+            var passContexts = _store.Get(handle);
+            active.Add((i, generator, positions, queries.Count, passContexts.Count));
+            foreach (var context in passContexts) { queries.Add(query); contexts.Add(context); }
+        }
+        if (active.Count == 0) return;
+        var decoded = _options.BatchGuidancePasses
+            ? DecoderRows.Decode(_network, queries, contexts)
+            : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
+        foreach (var (index, generator, positions, first, rows) in active)
+        {
+            var job = work[index].Job;
+            var passLogits = Enumerable.Range(first, rows).Select(r => _network.Logits(job.Step.TargetDomain, decoded[r])).ToList();
+            var logits = GuidancePasses.Combine(job, passLogits);
+            _options.ImageLogitsObserver?.Invoke(job, positions, logits);
+            results[index] = ImageStep.Complete(job, positions, logits, generator);
+        }
+    }
+
+    private void Validate(StepJob job)
+    {
+        var target = job.Step.TargetDomain;
+        if (!job.State.Contains(target)) throw new GenerationPlanException($"job {job.JobId}: target '{target}' is not in the sample");
+        if (!_network.HasDecoderOutput(target)) throw new GenerationPlanException($"job {job.JobId}: the model cannot generate '{target}'");
+        var kind = _catalog[target].Kind;
+        if (job.Step.Scheme == DecodingScheme.Autoregressive ? kind != ModalityKind.Sequence : kind != ModalityKind.Image)
+            throw new GenerationPlanException($"job {job.JobId}: {job.Step.Scheme} cannot decode '{target}' ({kind})");
+        if (job.Conditions is not null && job.Step.Scheme == DecodingScheme.Autoregressive)
+            throw new GenerationPlanException($"job {job.JobId}: multi-condition guidance supports image targets only");
+    }
+}

@@ -1,0 +1,7 @@
+namespace FourM.Generation.Modalities;
+
+/// <param name="Name">Modality name as in checkpoints, e.g. <c>tok_rgb@224</c>.</param>
+/// <param name="Kind">Image, sequence or sequence-embedding.</param>
+/// <param name="MaxTokens">Image: tokens of the grid; sequence: the reference's <c>max_tokens</c> (AR decoding length cap).</param>
+/// <param name="IsPixels">True for pixel inputs (<c>rgb@224</c>): never a generation target.</param>
+public sealed record ModalityDescriptor(string Name, ModalityKind Kind, int MaxTokens, bool IsPixels = false);

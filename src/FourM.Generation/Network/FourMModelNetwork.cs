@@ -1,0 +1,65 @@
+using FourM.Generation.Batching;
+using FourM.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Network;
+
+/// <summary>Generation's view of a loaded <see cref="FourMModel"/> (adapter: generation speaks plain sample states, the model tensors).</summary>
+public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
+{
+    public FourMModel Model { get; } = model;
+    public Device Device => Model.Device;
+    public ScalarType ComputeType => Model.Dtype;
+    public int Dim => (int)Model.Config.Dim;
+
+    public bool HasEncoderInput(string modality) => Model.EncoderModalities.Contains(modality);
+    public bool HasDecoderOutput(string modality) => Model.DecoderModalities.Contains(modality);
+
+    public (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state)
+    {
+        using var scope = NewDisposeScope();
+        var inputMask = torch.tensor(state.InputMask, device: Device).unsqueeze(0);
+        Tensor input = state.Pixels is { } pixels
+            ? torch.tensor(pixels, state.PixelShape!.Select(x => (long)x).ToArray(), device: Device).to(ComputeType).unsqueeze(0)
+            : torch.tensor(state.Tokens, device: Device).unsqueeze(0);
+        var output = Model.EmbedEncoderInput(state.Modality, input, inputMask);
+        return (output.X[0].MoveToOuterDisposeScope(), output.Emb[0].MoveToOuterDisposeScope());
+    }
+
+    public Tensor Encode(Tensor tokens, Tensor paddingMask) => Model.Encode(tokens, paddingMask.unsqueeze(1));
+
+    public Tensor ProjectContext(Tensor encoded, Tensor embedding) => Model.ProjectContext(encoded, embedding);
+
+    public Tensor DecoderPositionEmbedding(ModalityState target)
+    {
+        using var scope = NewDisposeScope();
+        var tokens = torch.tensor(target.Tokens, device: Device).unsqueeze(0);
+        var targetMask = torch.tensor(target.TargetMask, device: Device).unsqueeze(0);
+        return Model.EmbedDecoderTarget(target.Modality, tokens, targetMask).Emb[0].MoveToOuterDisposeScope();
+    }
+
+    public Tensor MaskToken => Model.MaskToken.reshape(-1);
+
+    public Tensor DecoderTokenEmbedding(string target, Tensor ids) => Model.DecoderEmbeddingFor(target).EmbedTokens(ids);
+
+    public Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask) =>
+        Model.Decode(queries, context, selfAttentionMask, contextPaddingMask.unsqueeze(1));
+
+    public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
+
+    public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor contextPaddingMask) =>
+        new CachedDecoder(Model, Model.StartDecoding(context), contextPaddingMask.unsqueeze(1).DetachFromDisposeScope());
+
+    /// <summary>The model's KV cache: self-attention keys/values grow per token, cross-attention keys/values are computed once.</summary>
+    private sealed class CachedDecoder(FourMModel model, DecoderCache cache, Tensor crossMask) : IIncrementalDecoder
+    {
+        public Tensor Step(Tensor next) => model.DecodeStep(cache, next, null, crossMask);
+
+        public void Dispose()
+        {
+            cache.Dispose();
+            crossMask.Dispose();
+        }
+    }
+}

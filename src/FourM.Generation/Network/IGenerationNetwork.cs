@@ -1,0 +1,58 @@
+using FourM.Generation.Batching;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Network;
+
+/// <summary>
+/// The pieces of a 4M model that generation drives, at the granularity the reference's sampler uses them
+/// (<c>fourm/models/generate.py</c>). Masks follow the reference: <c>true</c> = blocked / padding. Every tensor lives on
+/// <see cref="Device"/> in <see cref="ComputeType"/>; the network never sees plain arrays except through <see cref="ModalityState"/>.
+/// </summary>
+public interface IGenerationNetwork
+{
+    Device Device { get; }
+    ScalarType ComputeType { get; }
+    int Dim { get; }
+
+    /// <summary>Whether the model has an encoder embedding for the modality (modalities without one are skipped, as in the reference).</summary>
+    bool HasEncoderInput(string modality);
+
+    /// <summary>Whether the model can decode the modality (has a decoder embedding and logits head).</summary>
+    bool HasDecoderOutput(string modality);
+
+    /// <summary>
+    /// The encoder embedding of one sample's modality for every position: content <c>x</c> and position+modality <c>emb</c>,
+    /// each (N, D). Sequence position ids come from the state's input mask, as in the reference.
+    /// </summary>
+    (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state);
+
+    /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
+    Tensor Encode(Tensor tokens, Tensor paddingMask);
+
+    /// <summary>Decoder context: <c>decoder_proj_context(encoded) + emb</c>.</summary>
+    Tensor ProjectContext(Tensor encoded, Tensor embedding);
+
+    /// <summary>The decoder's position+modality embedding of every position of the target (N, D); sequences number target positions.</summary>
+    Tensor DecoderPositionEmbedding(ModalityState target);
+
+    /// <summary>The learned mask token (D) fed as decoder input for image targets.</summary>
+    Tensor MaskToken { get; }
+
+    /// <summary>Decoder token embedding of a sequence target (teacher forcing / autoregression).</summary>
+    Tensor DecoderTokenEmbedding(string target, Tensor ids);
+
+    /// <summary>
+    /// Decoder blocks and final norm. <paramref name="contextPaddingMask"/> is (B, M); <paramref name="selfAttentionMask"/> is
+    /// (B, N, N) with true = blocked, or null for full attention.
+    /// </summary>
+    Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask);
+
+    /// <summary>The target's logits head on decoder outputs (…, D) → (…, V).</summary>
+    Tensor Logits(string target, Tensor decoded);
+
+    /// <summary>
+    /// An incremental (KV-cached) causal decoder over fixed contexts, or null when the model has none (callers then re-run the
+    /// decoder on the whole prefix, like the reference).
+    /// </summary>
+    IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor contextPaddingMask);
+}

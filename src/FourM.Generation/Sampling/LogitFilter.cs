@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Sampling;
+
+/// <summary>
+/// The reference's <c>top_k_top_p_filtering</c> on (rows, V) logits: removed entries become −∞. Top-p uses the untempered
+/// softmax, always keeps the most likely token and keeps every token up to and including the first that crosses the mass.
+/// Returns a new tensor (the input is not modified).
+/// </summary>
+public static class LogitFilter
+{
+    public static Tensor Apply(Tensor logits, TopK topK, double topP)
+    {
+        using var scope = NewDisposeScope();
+        var filtered = logits.clone();
+        if (topK.Enabled)
+        {
+            int k = topK.Resolve((int)logits.shape[^1]);
+            // A fraction below 1/V gives k = 0, where the reference fails indexing an empty top-k; keep the most likely token instead.
+            k = Math.Max(k, 1);
+            var kth = logits.topk(k, dim: -1).values.narrow(-1, k - 1, 1);
+            filtered.masked_fill_(logits.lt(kth), double.NegativeInfinity);
+        }
+        if (topP > 0.0)
+        {
+            var (sortedLogits, sortedIndices) = filtered.sort(dim: 1, descending: true);
+            var cumulative = sortedLogits.softmax(-1).cumsum(-1);
+            var remove = cumulative.gt(topP);
+            var shifted = torch.zeros_like(remove);
+            long vocab = remove.shape[^1];
+            if (vocab > 1) shifted.narrow(-1, 1, vocab - 1).copy_(remove.narrow(-1, 0, vocab - 1));
+            var restore = sortedIndices.argsort(dim: -1);
+            var removeInPlace = shifted.gather(-1, restore);
+            filtered.masked_fill_(removeInPlace, double.NegativeInfinity);
+        }
+        return filtered.MoveToOuterDisposeScope();
+    }
+}

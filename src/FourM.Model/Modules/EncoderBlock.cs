@@ -1,0 +1,38 @@
+using static TorchSharp.torch;
+
+namespace FourM.Model.Modules;
+
+/// <summary>Pre-LN transformer block (the reference's <c>Block</c>): <c>x += attn(norm1 x, mask); x += mlp(norm2 x)</c>.</summary>
+public sealed class EncoderBlock : nn.Module
+{
+#pragma warning disable IDE1006
+    private readonly LayerNormalization norm1;
+    private readonly SelfAttention attn;
+    private readonly LayerNormalization norm2;
+    private readonly nn.Module<Tensor, Tensor> mlp;
+#pragma warning restore IDE1006
+
+    public EncoderBlock(BlockOptions options) : base(nameof(EncoderBlock))
+    {
+        norm1 = options.Norm(options.Dim);
+        attn = new SelfAttention(options);
+        norm2 = options.Norm(options.Dim);
+        mlp = options.FeedForward();
+        RegisterComponents();
+    }
+
+    public AttentionKernel Kernel
+    {
+        get => attn.Kernel;
+        set => attn.Kernel = value;
+    }
+
+    /// <summary>x (B,N,D); mask (B,1,N) or (B,N,N), True = blocked.</summary>
+    public Tensor Forward(Tensor x, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
+        x = x.add(attn.Forward(norm1.forward(x), mask));
+        x = x.add(mlp.forward(norm2.forward(x)));
+        return x.MoveToOuterDisposeScope();
+    }
+}

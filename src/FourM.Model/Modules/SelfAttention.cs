@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FourM.Model.Modules;
+
+/// <summary>
+/// The reference's <c>Attention</c> / <c>NormAttention</c>: fused qkv projection, optional LayerNorm on q and k per head
+/// (<c>q_norm</c>, <c>k_norm</c>), attention, output projection.
+/// </summary>
+public sealed class SelfAttention : nn.Module
+{
+#pragma warning disable IDE1006
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly LayerNormalization? q_norm;
+    private readonly LayerNormalization? k_norm;
+#pragma warning restore IDE1006
+    private readonly long _heads;
+    private readonly double _scale;
+
+    public SelfAttention(BlockOptions options) : base(nameof(SelfAttention))
+    {
+        _heads = options.NumHeads;
+        _scale = Math.Pow(options.HeadDim, -0.5);
+        qkv = nn.Linear(options.Dim, options.Dim * 3, options.QkvBias, options.Device, options.Dtype);
+        proj = nn.Linear(options.Dim, options.Dim, options.ProjBias, options.Device, options.Dtype);
+        if (options.QkNorm)
+        {
+            q_norm = options.Norm(options.HeadDim);
+            k_norm = options.Norm(options.HeadDim);
+        }
+        RegisterComponents();
+    }
+
+    public AttentionKernel Kernel { get; set; } = AttentionKernel.Exact;
+
+    /// <summary>x (B,N,D); mask (B,N,N) or (B,1,N), True = blocked.</summary>
+    public Tensor Forward(Tensor x, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v) = Project(x);
+        var attended = AttentionMath.Attend(q, k, v, mask?.unsqueeze(1), _scale, Kernel);
+        return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Attends new tokens x (B,T,D) to the cached keys/values plus their own; appends their keys/values to the cache.
+    /// mask (B,T,cached+T), True = blocked.
+    /// </summary>
+    public Tensor ForwardCached(Tensor x, Tensor? mask, KeyValueCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v) = Project(x);
+        cache.Append(k, v);
+        var attended = AttentionMath.Attend(q, cache.Keys!, cache.Values!, mask?.unsqueeze(1), _scale, Kernel);
+        return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
+    }
+
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x)
+    {
+        var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        var parts = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1], v = parts[2];
+        if (q_norm is not null) q = q_norm.forward(q);
+        if (k_norm is not null) k = k_norm.forward(k);
+        return (q, k, v);
+    }
+}

@@ -1,0 +1,92 @@
+using FourM.Generation.Initialisation;
+using FourM.Generation.Modalities;
+using FourM.Generation.Sequences;
+using Xunit;
+
+namespace FourM.Generation.Tests.Initialisation;
+
+public sealed class SampleInitialiserTests
+{
+    private static readonly ModalityCatalog Catalog = ModalityCatalog.Default;
+
+    [Fact]
+    public void Empty_sequence_target_starts_with_s1_and_ends_with_s2()
+    {
+        var state = SampleInitialisers.EmptyTarget(Catalog["caption"], 5);
+        Assert.Equal([5L, 5, 0, 0, 6], state.Tokens);
+        Assert.Equal([false, true, true, true, true], state.InputMask);
+        Assert.Equal([true, false, false, false, false], state.TargetMask);
+        Assert.Equal([0, 1, 1, 1, 1], state.DecoderAttentionMask!);
+    }
+
+    [Fact]
+    public void Empty_image_target_predicts_every_token()
+    {
+        var state = SampleInitialisers.EmptyTarget(Catalog["tok_rgb@224"], 196);
+        Assert.All(state.InputMask, Assert.True);
+        Assert.All(state.TargetMask, Assert.False);
+        Assert.All(state.Tokens, t => Assert.Equal(0L, t));
+    }
+
+    [Fact]
+    public void Full_sequence_input_stops_at_the_first_eos_or_becomes_a_lone_eos()
+    {
+        var withEos = SampleInitialisers.FullInput(Catalog["caption"], [10, 11, 3, 12, 3]);
+        Assert.Equal([false, false, false, true, true], withEos.InputMask);
+        var withoutEos = SampleInitialisers.FullInput(Catalog["caption"], [10, 11, 12]);
+        Assert.Equal([3L, 11, 12], withoutEos.Tokens);
+        Assert.Equal([false, true, true], withoutEos.InputMask);
+    }
+
+    [Fact]
+    public void Custom_text_is_input_followed_by_a_masked_target_block()
+    {
+        var state = SampleInitialisers.CustomText("caption", "a b [S_1]", new WhitespaceEncoder(), targetMaxLength: 4);
+        Assert.Equal([100L, 101, 5, 5, 0, 0, 3], state.Tokens);
+        Assert.Equal([false, false, false, true, true, true, true], state.InputMask);
+        Assert.Equal(state.InputMask.Select(m => !m), state.TargetMask);
+    }
+
+    [Fact]
+    public void Unconditioned_sequence_keeps_only_the_start_sentinel()
+    {
+        var text = SampleInitialisers.CustomText("caption", "a b [EOS]", new WhitespaceEncoder(), targetMaxLength: 3);
+        var empty = SampleInitialisers.Unconditioned(text, ModalityKind.Sequence);
+        Assert.Equal([5L, 5, 0, 0, 0, 6], empty.Tokens);
+        Assert.Equal([false, true, true, true, true, true], empty.InputMask);
+    }
+
+    [Fact]
+    public void Inpainting_targets_exactly_the_holes()
+    {
+        var tokens = Enumerable.Range(0, 196).Select(i => (long)i).ToArray();
+        var holes = Enumerable.Range(0, 196).Select(i => i % 7 == 0).ToArray();
+        var state = SampleInitialisers.Inpainting(Catalog["tok_rgb@224"], tokens, holes);
+        Assert.Equal(holes, state.InputMask);
+        Assert.Equal(holes.Count(h => h), state.TargetMask.Count(t => !t));
+        Assert.Throws<GenerationPlanException>(() => SampleInitialisers.Inpainting(Catalog["tok_rgb@224"], tokens, new bool[196]));
+    }
+
+    [Fact]
+    public void Span_merge_replaces_each_sentinel_with_its_decoded_span()
+    {
+        static bool IsSentinel(long id) => id is >= 4 and <= 203;
+        // input "[S_1] dogs [S_2] [EOS]", decoded "[S_1] two [S_2] with a [S_3]"
+        var merged = SpanMerge.Merge([5, 5000, 6, 3], [5, 4000, 6, 4100, 4200, 7], IsSentinel);
+        Assert.Equal([4000L, 5000, 4100, 4200, 3], merged);
+        // a sentinel never decoded vanishes
+        Assert.Equal([5000L], SpanMerge.Merge([5, 5000], [6, 1], IsSentinel));
+    }
+
+    /// <summary>Test double: known words get fixed ids, sentinels and specials their reference ids.</summary>
+    private sealed class WhitespaceEncoder : ITextEncoder
+    {
+        public IReadOnlyList<int> Encode(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(TokenToId).ToList();
+        public int TokenToId(string token) => token switch
+        {
+            "[PAD]" => 0, "[EOS]" => 3, "[S_1]" => 5, "[S_2]" => 6,
+            _ => 100 + (token[0] - 'a'),
+        };
+        public bool IsSentinel(long id) => id is >= 4 and <= 203;
+    }
+}

@@ -1,3 +1,0 @@
-namespace FourM.Serving.Tests;
-
-internal static class AssemblyMarker { }

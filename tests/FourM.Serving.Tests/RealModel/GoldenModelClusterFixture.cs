@@ -1,0 +1,64 @@
+using FourM.Engine.Runners;
+using FourM.Generation.Batching;
+using FourM.Generation.Network;
+using FourM.Grains.Devices;
+using FourM.Grains.Hosting;
+using FourM.Model;
+using FourM.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using TorchSharp;
+using Xunit;
+
+namespace FourM.Serving.Tests.RealModel;
+
+/// <summary>
+/// Two silos, each owning <c>cpu:0</c> with the real step runner over the tiny golden model (loaded on first use, on the
+/// device thread), planned by the generation layer's own planner: the production path end to end.
+/// </summary>
+public sealed class GoldenModelClusterFixture : IAsyncLifetime
+{
+    public const string Model = "golden-tiny";
+    public const string Device = "cpu:0";
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+    public IReadOnlyList<string> SiloNames => Cluster.Silos.Select(s => s.Name).ToList();
+
+    /// <summary>A runner over a freshly loaded copy of the golden model (the in-process reference uses its own).</summary>
+    public static StepBatchRunner LoadRunner()
+    {
+        torch.set_num_threads(1);
+        return new StepBatchRunner(new FourMModelNetwork(FourMModel.Load(Goldens.File("model.safetensors"), torch.ScalarType.Float32, torch.CPU)));
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) => silo.AddFourMServing(o =>
+        {
+            o.Devices.Add(Device);
+            o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(20);
+            o.RunnerFactory = _ => new DelegateRunnerFactory((model, _) => model == Model
+                ? LoadRunner()
+                : throw new ArgumentException($"unknown model '{model}' (this cluster serves '{Model}')"));
+        }));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count < Cluster.Silos.Count))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("devices not announced");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GoldenModelClusterCollection : ICollectionFixture<GoldenModelClusterFixture>
+{
+    public const string Name = "golden model cluster";
+}

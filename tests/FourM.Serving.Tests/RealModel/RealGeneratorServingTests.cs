@@ -1,0 +1,103 @@
+using FourM.Generation;
+using FourM.Generation.Batching;
+using FourM.Grains.Interfaces.Devices;
+using FourM.Grains.Interfaces.Sessions;
+using FourM.Grains.Sessions;
+using FourM.TestSupport;
+using System.Diagnostics;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FourM.Serving.Tests.RealModel;
+
+/// <summary>The must-show equivalences with the real generator and the tiny golden model instead of the fake runner.</summary>
+[Collection(GoldenModelClusterCollection.Name)]
+public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private static long[] RandomTokens(int count, int vocabulary, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (long)random.Next(vocabulary)).ToArray();
+    }
+
+    /// <summary>Depth tokens → semseg (ROAR, guided, cfg-grow) → caption (autoregressive).</summary>
+    private static SessionRequest DepthToSemsegToCaption(long seed, ServingMode mode) => new()
+    {
+        ModelId = GoldenModelClusterFixture.Model,
+        Inputs = [new ModalityInput { Modality = "tok_depth@224", Tokens = RandomTokens(196, 8192, (int)seed) }],
+        Targets =
+        [
+            new TargetSchedule { Modality = "tok_semseg@224", Scheme = TargetScheme.Roar, DecodingSteps = 4, Temperature = 1.0, CfgScale = 2.0 },
+            new TargetSchedule { Modality = "caption", Scheme = TargetScheme.Autoregressive, Temperature = 0.3, MaxTokens = 8 },
+        ],
+        Seed = seed,
+        TopP = 0.8,
+        CfgGrowConditioning = true,
+        ClientId = $"real-{seed}",
+        Mode = mode,
+    };
+
+    /// <summary>Pixels → depth (MaskGIT cosine, guided) → semseg (one ROAR step, near-greedy).</summary>
+    private static SessionRequest RgbToDepthAndSemseg(long seed, ServingMode mode)
+    {
+        var random = new Random((int)seed);
+        return new SessionRequest
+        {
+            ModelId = GoldenModelClusterFixture.Model,
+            Inputs = [new ModalityInput { Modality = "rgb@224", Pixels = Enumerable.Range(0, 3 * 224 * 224).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(), PixelShape = [3, 224, 224] }],
+            Targets =
+            [
+                new TargetSchedule { Modality = "tok_depth@224", Scheme = TargetScheme.MaskGit, DecodingSteps = 3, TokenSchedule = "cosine", Temperature = 2.0, TemperatureSchedule = "onex:0.5:0.5", CfgScale = 1.5 },
+                new TargetSchedule { Modality = "tok_semseg@224", Scheme = TargetScheme.Roar, DecodingSteps = 1, Temperature = 0.01, CfgScale = 2.0 },
+            ],
+            Seed = seed,
+            TopK = 50,
+            ClientId = $"real-{seed}",
+            Mode = mode,
+        };
+    }
+
+    private static void AssertMatchesInProcessGenerator(SessionRequest request, SessionResult result)
+    {
+        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+        var expected = new FourMGenerator(GoldenModelClusterFixture.LoadRunner()).Generate(GenerationSessionPlanner.ToGenerationRequest(request));
+        foreach (var modality in expected.Modalities.Where(m => m.Pixels is null))
+        {
+            var actual = result.Modalities.Single(m => m.Modality == modality.Modality);
+            Assert.Equal(modality.Tokens, actual.Tokens);
+            Assert.Equal(modality.InputMask, actual.InputMask);
+        }
+    }
+
+    [GoldenFact]
+    public async Task Concurrent_sessions_give_the_in_process_generators_tokens()
+    {
+        var requests = new (string Id, SessionRequest Request)[]
+        {
+            ("real-1", DepthToSemsegToCaption(11, ServingMode.Colocated)),
+            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Fused)),
+            ("real-3", DepthToSemsegToCaption(13, ServingMode.Fused)),
+            ("real-4", RgbToDepthAndSemseg(14, ServingMode.Colocated)),
+        };
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(requests.Select(r => fixture.Client.GetGrain<IGenerationSessionGrain>(r.Id).Start(r.Request)));
+        var results = await Task.WhenAll(requests.Select(r => fixture.Client.GetGrain<IGenerationSessionGrain>(r.Id).WaitForCompletion().WaitAsync(Patience)));
+        output.WriteLine($"{requests.Length} sessions served in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        for (var i = 0; i < requests.Length; i++) AssertMatchesInProcessGenerator(requests[i].Request, results[i]);
+    }
+
+    [GoldenFact]
+    public async Task Disaggregated_serving_ships_bf16_contexts_and_gives_the_same_tokens()
+    {
+        var request = DepthToSemsegToCaption(21, ServingMode.Disaggregated);
+        var session = fixture.Client.GetGrain<IGenerationSessionGrain>("real-disaggregated");
+        await session.Start(request);
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+
+        Assert.NotEqual(DeviceAddress.Parse(result.Status.Device!).Silo, DeviceAddress.Parse(result.Status.DecoderDevice!).Silo);
+        AssertMatchesInProcessGenerator(request, result);
+    }
+}
