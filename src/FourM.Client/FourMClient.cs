@@ -40,7 +40,7 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
         {
             throw new GenerationRejectedException(rejected.Reason.ToString(), rejected.RetryAfter, rejected.Message, rejected);
         }
-        catch (ArgumentException invalid)
+        catch (Exception invalid) when (IsPlanError(invalid))
         {
             // The silo's planner found the request impossible (unknown modality, wrong token count…): a caller error.
             throw new InvalidGenerationRequestException(new Dictionary<string, string[]> { ["request"] = [invalid.Message] });
@@ -109,6 +109,15 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
         }
         return await GetResultAsync(status.SessionId);
     }
+
+    /// <summary>
+    /// Argument errors and the generation layer's plan errors. The latter's type may not be loadable here (clients do
+    /// not reference the generation layer), in which case Orleans hands over a fallback exception naming it.
+    /// </summary>
+    private static bool IsPlanError(Exception ex) =>
+        ex is ArgumentException
+        || ex.GetType().Name == "GenerationPlanException"
+        || (ex is Orleans.Serialization.UnavailableExceptionFallbackException fallback && fallback.ExceptionType?.EndsWith("GenerationPlanException", StringComparison.Ordinal) == true);
 
     public static bool IsFinal(SessionPhase phase) => phase is SessionPhase.Completed or SessionPhase.Failed or SessionPhase.Cancelled;
 

@@ -8,6 +8,7 @@ using FourM.Silo.Health;
 using FourM.Silo.Lifecycle;
 using FourM.Silo.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -49,6 +50,8 @@ public static class SiloApp
         builder.Services.AddSingleton(sp => HubFileDownloader.Create(sp.GetRequiredService<IOptions<ModelHubOptions>>().Value, sp.GetService<ILogger<HubFileDownloader>>()));
         builder.Services.AddSingleton<HubModelFetcher>();
         builder.Services.AddSingleton(sp => new ModelCatalog(models, sp.GetRequiredService<HubModelFetcher>()));
+        // 4M checkpoints and random presets through the generation layer's step runner (hosts and tests may register their own first).
+        builder.Services.TryAddSingleton<IModelLoader, FourMModelLoader>();
 
         builder.UseOrleans(orleans =>
         {
@@ -111,12 +114,6 @@ public static class SiloApp
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
-        if (app.Services.GetService<IModelLoader>() is null || app.Services.GetService<FourM.Grains.Sessions.ISessionPlanner>() is null)
-        {
-            Console.Error.WriteLine("error: this build registers no model loader (IModelLoader) or session planner (ISessionPlanner); " +
-                                    "the silo cannot serve. See docs/operations.md, 'Model loading'.");
-            return 3;
-        }
         var silo = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
         if (!silo.ExitAfterReady)
         {
@@ -148,9 +145,7 @@ public static class SiloApp
 
     private static HealthCheckOptions Probe(string tag) => new() { Predicate = c => c.Tags.Contains(tag) };
 
-    private static IModelLoader ModelLoader(IServiceProvider services) =>
-        services.GetService<IModelLoader>() ?? throw new InvalidOperationException(
-            "no IModelLoader is registered: the silo cannot load models (register one, e.g. services.AddSingleton<IModelLoader, ...>())");
+    private static IModelLoader ModelLoader(IServiceProvider services) => services.GetRequiredService<IModelLoader>();
 
     private static void ConfigureClustering(ISiloBuilder orleans, IConfiguration configuration, SiloHostOptions silo, string siloName)
     {

@@ -95,7 +95,12 @@ public sealed class WarmupService(
         var request = new SessionRequest
         {
             ModelId = model.Key,
-            Inputs = string.IsNullOrEmpty(options.Caption) ? [] : [new ModalityInput { Modality = options.InputModality, Text = options.Caption }],
+            Inputs =
+            [
+                string.IsNullOrEmpty(options.InputText)
+                    ? new ModalityInput { Modality = options.InputModality, Tokens = Enumerable.Repeat(options.InputTokenId, options.InputTokenCount).ToArray() }
+                    : new ModalityInput { Modality = options.InputModality, Text = options.InputText },
+            ],
             Targets = [new TargetSchedule { Modality = options.TargetModality, DecodingSteps = options.Steps }],
             Seed = 0,
             ClientId = "fourm-warmup",

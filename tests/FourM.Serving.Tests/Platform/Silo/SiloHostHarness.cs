@@ -22,9 +22,10 @@ public sealed class SiloHostHarness : IAsyncDisposable
     public string Name { get; }
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<SiloHostHarness> StartAsync(IModelLoader? loader = null, params string[] extraArgs)
+    /// <param name="useProductDefaults">Keep the product's model loader and planner (the random tiny model) instead of the test doubles.</param>
+    public static async Task<SiloHostHarness> StartAsync(IModelLoader? loader = null, bool useProductDefaults = false, params string[] extraArgs)
     {
-        loader ??= new CountingModelLoader();
+        loader ??= useProductDefaults ? null : new CountingModelLoader();
         var ports = FreePorts.Take(2);
         var name = $"test-silo-{ports[0]}";
         string[] args =
@@ -36,12 +37,13 @@ public sealed class SiloHostHarness : IAsyncDisposable
         var builder = SiloApp.CreateBuilder(args, b =>
         {
             b.Logging.ClearProviders();
-            b.Services.AddSingleton(loader);
+            if (useProductDefaults) return;
+            b.Services.AddSingleton(loader!);
             b.Services.AddSingleton<ISessionPlanner, FixedGridPlanner>();
         });
         var app = SiloApp.Build(builder);
         await app.StartAsync();
-        var harness = new SiloHostHarness(app, loader, name);
+        var harness = new SiloHostHarness(app, app.Services.GetRequiredService<IModelLoader>(), name);
         harness.Http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(30) };
         return harness;
     }

@@ -140,3 +140,25 @@ public sealed class SiloHostLifecycleTests
         public IReadOnlyList<string> Modalities(ModelEntry model, string? directory) => ["caption"];
     }
 }
+
+/// <summary>The silo exactly as <c>dotnet run --project silo/FourM.Silo</c> starts it (only ports and name made unique).</summary>
+public sealed class DefaultSiloTests
+{
+    [Fact]
+    public async Task DefaultSiloLoadsTheRandomTinyModelAndBecomesReady()
+    {
+        TorchSharp.torch.set_num_threads(1);
+        await using var silo = await SiloHostHarness.StartAsync(useProductDefaults: true);
+
+        var ready = await SiloApp.WaitUntilReadyAsync(silo.App, TimeSpan.FromMinutes(5));
+
+        Assert.True(ready, silo.App.Services.GetRequiredService<SiloHealthState>().StartupFailure);
+        Assert.IsType<FourMModelLoader>(silo.App.Services.GetRequiredService<IModelLoader>());
+        var registry = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+        var deployment = Assert.Single(await registry.List());
+        Assert.Equal("tiny@1", deployment.Model.Key);
+        Assert.Contains("tok_rgb@224", deployment.Model.Modalities);
+        using var ready200 = await silo.Http.GetAsync(SiloApp.ReadyPath);
+        Assert.Equal(HttpStatusCode.OK, ready200.StatusCode);
+    }
+}
