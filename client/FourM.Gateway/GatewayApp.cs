@@ -1,3 +1,4 @@
+using FourM.Client.Contracts;
 using FourM.Client.Hosting;
 using FourM.Gateway.Endpoints;
 using FourM.Gateway.Health;
@@ -16,7 +17,7 @@ public static class GatewayApp
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
-        builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o => FourMJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: ["ready"]);
         if (connectToCluster) builder.AddFourMClient();

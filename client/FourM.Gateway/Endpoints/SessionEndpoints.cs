@@ -39,7 +39,7 @@ public static class SessionEndpoints
         GenerationRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<GenerationRequest>(context.Request.Body, GatewayJson.Options, context.RequestAborted);
+            request = await JsonSerializer.DeserializeAsync<GenerationRequest>(context.Request.Body, FourMJson.Options, context.RequestAborted);
         }
         catch (JsonException ex)
         {
@@ -83,7 +83,7 @@ public static class SessionEndpoints
         try
         {
             var result = await client.GetResultAsync(id);
-            return TypedResults.Ok(new SessionResultBody(result.Status, result.Raw.Modalities.Select(m => OutputBody.From(m, result)).ToList()));
+            return TypedResults.Ok(new SessionResultView(result.Status, result.Raw.Modalities.Select(m => SessionOutput.From(m, result)).ToList()));
         }
         catch (SessionNotFoundException) { return GatewayProblems.NotFound(id); }
     }
@@ -100,7 +100,7 @@ public static class SessionEndpoints
         if (output is null)
             return TypedResults.Problem(title: "Modality not found", statusCode: StatusCodes.Status404NotFound,
                 detail: $"session {id} has no modality '{modality}' (it has: {string.Join(", ", result.Modalities)})");
-        if (!png) return TypedResults.Ok(OutputBody.From(output, result));
+        if (!png) return TypedResults.Ok(SessionOutput.From(output, result));
 
         if (!client.Renderers.CanRenderPng(modality))
             return TypedResults.Problem(title: "Rendering not available", statusCode: StatusCodes.Status501NotImplemented,
@@ -124,7 +124,7 @@ public static class SessionEndpoints
     {
         await foreach (var update in client.WatchAsync(id, cancellationToken))
         {
-            yield return new SseItem<string>(JsonSerializer.Serialize(update, GatewayJson.Options), "step");
+            yield return new SseItem<string>(JsonSerializer.Serialize(update, FourMJson.Options), "step");
             if (FourMClient.IsFinal(update.Phase)) yield break;
         }
     }
@@ -136,13 +136,3 @@ public static class SessionEndpoints
         return context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
     }
 }
-
-/// <summary>One modality as the gateway returns it: token ids, plus text where a decoder exists.</summary>
-public sealed record OutputBody(string Modality, SessionPhase Phase, long[] Tokens, bool[] InputMask, string? Text, bool PngAvailable)
-{
-    public static OutputBody From(ModalityOutput output, GenerationResult result) =>
-        new(output.Modality, result.Status.Phase, output.Tokens, output.InputMask,
-            result.Text(output.Modality), result.Status.Phase == SessionPhase.Completed && result.CanRenderPng(output.Modality));
-}
-
-public sealed record SessionResultBody(SessionStatus Status, IReadOnlyList<OutputBody> Outputs);

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FourM.Gateway;
+namespace FourM.Client.Contracts;
 
-/// <summary>The gateway's JSON conventions: camelCase, enums as camelCase strings, nulls omitted.</summary>
-public static class GatewayJson
+/// <summary>The HTTP API's JSON conventions (gateway and clients alike): camelCase, enums as camelCase strings, nulls omitted.</summary>
+public static class FourMJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
