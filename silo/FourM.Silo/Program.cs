@@ -1,1 +1,3 @@
-Console.WriteLine("silo: not yet");
+using FourM.Silo.Hosting;
+
+return await SiloApp.RunAsync(args);

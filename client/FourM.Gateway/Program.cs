@@ -1,0 +1,4 @@
+using FourM.Gateway;
+
+var app = GatewayApp.Build(GatewayApp.CreateBuilder(args));
+await app.RunAsync();

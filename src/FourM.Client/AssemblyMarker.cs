@@ -1,3 +1,0 @@
-namespace FourM.Client;
-
-internal static class AssemblyMarker { }

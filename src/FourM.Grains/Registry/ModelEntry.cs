@@ -1,0 +1,29 @@
+namespace FourM.Grains.Registry;
+
+/// <summary>A model a silo is configured to serve (one item of <c>FourM:Models</c>).</summary>
+public sealed class ModelEntry
+{
+    public string Id { get; set; } = "tiny";
+    public string Version { get; set; } = "1";
+    /// <summary>A local directory/file, <c>hf://owner/name[@revision]</c>, or <c>random:{preset}</c> (random weights, for tests and smoke runs).</summary>
+    public string Source { get; set; } = "random:tiny";
+    public string DType { get; set; } = "float32";
+    /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
+    public long Seed { get; set; }
+    /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
+    public Dictionary<string, string> Sha256 { get; set; } = new(StringComparer.Ordinal);
+
+    public const string RandomScheme = "random:";
+
+    public bool IsRandom => Source.StartsWith(RandomScheme, StringComparison.OrdinalIgnoreCase);
+    public string RandomPreset => IsRandom ? Source[RandomScheme.Length..] : throw new InvalidOperationException($"model {Id} is not random");
+    public string Key => Interfaces.Registry.ModelKey.Format(Id, Version);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Id) || Id.Contains('@') || Id.Contains(',')) throw new ArgumentException($"model id '{Id}' must be non-empty without '@' or ','");
+        if (string.IsNullOrWhiteSpace(Version) || Version.Contains('@') || Version.Contains(',')) throw new ArgumentException($"model {Id}: version '{Version}' must be non-empty without '@' or ','");
+        if (string.IsNullOrWhiteSpace(Source)) throw new ArgumentException($"model {Id}: no source (a path, hf://owner/name[@revision] or random:<preset>)");
+        if (DType is not ("float32" or "bfloat16" or "float16")) throw new ArgumentException($"model {Id}: dtype '{DType}' must be float32, bfloat16 or float16");
+    }
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using FourM.Client;
+using FourM.Client.Contracts;
+using FourM.Grains.Interfaces.Admission;
+using FourM.Grains.Interfaces.Registry;
+using FourM.Grains.Interfaces.Sessions;
+using FourM.Grains.Registry;
+using FourM.Silo.Health;
+using FourM.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace FourM.Serving.Tests.Platform.Silo;
+
+public sealed class ReadySiloFixture : IAsyncLifetime
+{
+    public SiloHostHarness Silo { get; private set; } = null!;
+    public bool BecameReady { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Silo = await SiloHostHarness.StartAsync();
+        BecameReady = await SiloApp.WaitUntilReadyAsync(Silo.App, TimeSpan.FromMinutes(2));
+    }
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}
+
+public sealed class SiloHostTests(ReadySiloFixture fixture) : IClassFixture<ReadySiloFixture>
+{
+    private SiloHostHarness Silo => fixture.Silo;
+
+    [Fact]
+    public async Task StartsWarmsUpAndReportsHealthy()
+    {
+        Assert.True(fixture.BecameReady);
+        foreach (var path in new[] { SiloApp.StartupPath, SiloApp.ReadyPath, SiloApp.LivePath })
+        {
+            using var response = await Silo.Http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // The warm-up loaded the default model on the default device, exactly once.
+        Assert.True(((CountingModelLoader)Silo.Loader).Loads >= 1);
+    }
+
+    [Fact]
+    public async Task RegistersItsDeploymentWithTheRegistry()
+    {
+        var registry = Silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+
+        var deployments = await registry.List();
+        var resolved = await registry.Resolve("tiny");
+
+        var deployment = Assert.Single(deployments);
+        Assert.Equal(("tiny@1", Silo.Name, "cpu:0"), (deployment.Model.Key, deployment.Silo, deployment.Device));
+        Assert.Equal(["caption", "tok_rgb@224"], deployment.Model.Modalities);
+        Assert.Equal("1", resolved!.Version);
+        Assert.Null(await registry.Resolve("tiny@2"));
+    }
+
+    [Fact]
+    public async Task GeneratesThroughTheClientSdk()
+    {
+        var client = new FourMClient(Silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" });
+        var updates = new List<StepUpdate>();
+        var request = new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Tokens = [5, 6] }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 4 }],
+            Seed = 1,
+        };
+
+        var result = await client.GenerateAsync(request, new Progress(updates.Add));
+
+        Assert.True(result.Succeeded, result.Status.Error);
+        Assert.Equal(Enumerable.Range(0, FixedGridPlanner.GridTokens).Select(i => 100L + i), result.Tokens("tok_rgb@224"));
+        Assert.Equal(4, result.Status.TotalSteps);
+        Assert.Contains(updates, u => u.Phase == SessionPhase.Completed && u.CompletedSteps == 4);
+    }
+
+    [Fact]
+    public async Task ServesPrometheusMetricsOfTheServingMeter()
+    {
+        using var response = await Silo.Http.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The warm-up ran at least one job through the engine.
+        Assert.Contains("fourm_engine_jobs_completed", text);
+    }
+
+    private sealed class Progress(Action<StepUpdate> report) : IProgress<StepUpdate>
+    {
+        public void Report(StepUpdate value) { lock (this) report(value); }
+    }
+}
+
+public sealed class SiloHostLifecycleTests
+{
+    [Fact]
+    public async Task FailedWarmupKeepsTheSiloNotStarted()
+    {
+        await using var silo = await SiloHostHarness.StartAsync(new FailingModelLoader());
+
+        var ready = await SiloApp.WaitUntilReadyAsync(silo.App, TimeSpan.FromMinutes(2));
+
+        Assert.False(ready);
+        using var startup = await silo.Http.GetAsync(SiloApp.StartupPath);
+        using var readiness = await silo.Http.GetAsync(SiloApp.ReadyPath);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, startup.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Contains("no weights here", silo.App.Services.GetRequiredService<SiloHealthState>().StartupFailure);
+    }
+
+    [Fact]
+    public async Task DrainingSiloIsNotReadyAndRefusesNewSessions()
+    {
+        await using var silo = await SiloHostHarness.StartAsync();
+        Assert.True(await SiloApp.WaitUntilReadyAsync(silo.App, TimeSpan.FromMinutes(2)));
+
+        silo.App.Services.GetRequiredService<SiloHealthState>().MarkDraining();
+
+        using var readiness = await silo.Http.GetAsync(SiloApp.ReadyPath);
+        using var liveness = await silo.Http.GetAsync(SiloApp.LivePath);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
+        var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny" });
+        var rejected = await Assert.ThrowsAsync<GenerationRejectedException>(() => client.CreateSessionAsync(new GenerationRequest
+        {
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224" }],
+        }));
+        Assert.Equal(nameof(RejectionReason.Draining), rejected.Reason);
+        Assert.True(rejected.RetryAfter > TimeSpan.Zero);
+    }
+
+    private sealed class FailingModelLoader : IModelLoader
+    {
+        public Generation.Batching.IEncoderDecoderRunner Load(ModelEntry model, string? directory, string device) =>
+            throw new FileNotFoundException("no weights here");
+        public IReadOnlyList<string> Modalities(ModelEntry model, string? directory) => ["caption"];
+    }
+}
+
+/// <summary>The silo exactly as <c>dotnet run --project silo/FourM.Silo</c> starts it (only ports and name made unique).</summary>
+public sealed class DefaultSiloTests
+{
+    [Fact]
+    public async Task DefaultSiloLoadsTheRandomTinyModelAndBecomesReady()
+    {
+        TorchSharp.torch.set_num_threads(1);
+        await using var silo = await SiloHostHarness.StartAsync(useProductDefaults: true);
+
+        var ready = await SiloApp.WaitUntilReadyAsync(silo.App, TimeSpan.FromMinutes(5));
+
+        Assert.True(ready, silo.App.Services.GetRequiredService<SiloHealthState>().StartupFailure);
+        Assert.IsType<FourMModelLoader>(silo.App.Services.GetRequiredService<IModelLoader>());
+        var registry = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+        var deployment = Assert.Single(await registry.List());
+        Assert.Equal("tiny@1", deployment.Model.Key);
+        Assert.Contains("tok_rgb@224", deployment.Model.Modalities);
+        using var ready200 = await silo.Http.GetAsync(SiloApp.ReadyPath);
+        Assert.Equal(HttpStatusCode.OK, ready200.StatusCode);
+    }
+}
