@@ -102,11 +102,31 @@ public sealed class ImageTokenizer : IDisposable
         {
             throw new TokenizerLoadException($"{checkpoint.Name}: {ex.Message}", ex);
         }
-        model.eval();
-        var report = WeightLoader.Load(model, checkpoint.File);
-        if (device.type != DeviceType.CPU || dtype != ScalarType.Float32) model.to(device, dtype);
-        if (divae is not null) diffusion = new DiffusionDecoder(divae.Unet, new DdpmScheduler(DdpmSettings.FromConfig(config)));
-        return new ImageTokenizer(checkpoint.Name, config, model, encoder, vqvae, divae, diffusion, report, device, dtype);
+        try
+        {
+            model.eval();
+            var report = WeightLoader.Load(model, checkpoint.File);
+            if (device.type != DeviceType.CPU || dtype != ScalarType.Float32) model.to(device, dtype);
+            if (divae is not null) diffusion = new DiffusionDecoder(divae.Unet, CreateScheduler(config, checkpoint.Name));
+            return new ImageTokenizer(checkpoint.Name, config, model, encoder, vqvae, divae, diffusion, report, device, dtype);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static DdpmScheduler CreateScheduler(TokenizerConfig config, string name)
+    {
+        try
+        {
+            return new DdpmScheduler(DdpmSettings.FromConfig(config));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException)
+        {
+            throw new TokenizerLoadException($"{name}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The latent grid the encoder produces for an image of this size.</summary>
