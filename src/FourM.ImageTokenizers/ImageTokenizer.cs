@@ -102,11 +102,31 @@ public sealed class ImageTokenizer : IDisposable
         {
             throw new TokenizerLoadException($"{checkpoint.Name}: {ex.Message}", ex);
         }
-        model.eval();
-        var report = WeightLoader.Load(model, checkpoint.File);
-        if (device.type != DeviceType.CPU || dtype != ScalarType.Float32) model.to(device, dtype);
-        if (divae is not null) diffusion = new DiffusionDecoder(divae.Unet, new DdpmScheduler(DdpmSettings.FromConfig(config)));
-        return new ImageTokenizer(checkpoint.Name, config, model, encoder, vqvae, divae, diffusion, report, device, dtype);
+        try
+        {
+            model.eval();
+            var report = WeightLoader.Load(model, checkpoint.File);
+            if (device.type != DeviceType.CPU || dtype != ScalarType.Float32) model.to(device, dtype);
+            if (divae is not null) diffusion = new DiffusionDecoder(divae.Unet, CreateScheduler(config, checkpoint.Name));
+            return new ImageTokenizer(checkpoint.Name, config, model, encoder, vqvae, divae, diffusion, report, device, dtype);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static DdpmScheduler CreateScheduler(TokenizerConfig config, string name)
+    {
+        try
+        {
+            return new DdpmScheduler(DdpmSettings.FromConfig(config));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException)
+        {
+            throw new TokenizerLoadException($"{name}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The latent grid the encoder produces for an image of this size.</summary>
@@ -168,6 +188,35 @@ public sealed class ImageTokenizer : IDisposable
         }
         return output.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Starts a step-wise diffusion decode of one token grid (h, w) or (1, h, w); advance it with
+    /// <see cref="StepDetokenize"/>, batched with any other jobs of the same image size, then read
+    /// <see cref="FinishDetokenize"/>. The caller owns (disposes) the job.
+    /// </summary>
+    public DiffusionDecodeJob StartDetokenize(Tensor tokens, int steps, long seed, int? imageSize = null)
+    {
+        var diffusion = _diffusion ?? throw new InvalidOperationException($"{Name} is not a diffusion tokenizer; use Detokenize");
+        using var _ = inference_mode();
+        using var scope = NewDisposeScope();
+        var grid = tokens.dim() == 2 ? tokens.unsqueeze(0) : tokens;
+        if (grid.dim() != 3 || grid.shape[0] != 1) throw new ArgumentException($"{Name}: a decode job takes one token grid, got [{string.Join(", ", tokens.shape)}]");
+        var latent = _encoder.Quantizer.Embed(grid.to(ScalarType.Int64).to(Device));
+        var height = imageSize ?? (int)(latent.shape[2] * EncoderPatchSize);
+        var width = imageSize ?? (int)(latent.shape[3] * EncoderPatchSize);
+        return diffusion.Start(latent, height, width, steps, seed);
+    }
+
+    /// <summary>Advances each job one DDPM step in one UNet batch (jobs may be at different steps).</summary>
+    public void StepDetokenize(IReadOnlyList<DiffusionDecodeJob> jobs)
+    {
+        var diffusion = _diffusion ?? throw new InvalidOperationException($"{Name} is not a diffusion tokenizer");
+        using var _ = inference_mode();
+        diffusion.Step(jobs);
+    }
+
+    /// <summary>The decoded image (1, C, H, W), float32, of a finished job.</summary>
+    public Tensor FinishDetokenize(DiffusionDecodeJob job) => DiffusionDecoder.Result(job);
 
     private Tensor PrepareInput(Tensor input)
     {

@@ -7,9 +7,11 @@ namespace FourM.ImageTokenizers.Diffusion;
 
 /// <summary>
 /// Tokens' latents → images by DDPM sampling with the patched UNet (reference <c>PipelineCond</c>, no guidance).
-/// Each image owns a CPU generator seeded with its seed: it draws the initial noise, then one draw per step except the
-/// last, exactly like the reference with batch 1 — so an image's result does not depend on what it was batched with.
-/// The scheduler runs in float32; the UNet in its own dtype.
+/// Each image is a <see cref="DiffusionDecodeJob"/> with a CPU generator seeded with its seed: it draws the initial
+/// noise, then one draw per step except the last, exactly like the reference with batch 1 — so an image's result does
+/// not depend on what it was batched with. <see cref="Step"/> advances any set of jobs of one image size by one step in
+/// a single UNet batch (rows may sit at different timesteps); <see cref="Decode"/> runs whole requests. The scheduler
+/// runs in float32, the UNet in its own dtype.
 /// </summary>
 public sealed class DiffusionDecoder
 {
@@ -24,6 +26,53 @@ public sealed class DiffusionDecoder
 
     public DdpmScheduler Scheduler => _scheduler;
 
+    private ScalarType NetworkType => _unet.parameters().First().dtype;
+
+    /// <summary>Starts sampling one image: draws its initial noise from a generator seeded with <paramref name="seed"/>.</summary>
+    /// <param name="condition">Quantized latent (1, D, h, w) on the UNet's device.</param>
+    public DiffusionDecodeJob Start(Tensor condition, int height, int width, int steps, long seed)
+    {
+        if (condition.dim() != 4 || condition.shape[0] != 1) throw new ArgumentException("a decode job takes one latent (1, D, h, w)");
+        var timesteps = _scheduler.Timesteps(steps);
+        var generator = new Generator(unchecked((ulong)seed), CPU);
+        using var scope = NewDisposeScope();
+        var image = randn([1, _unet.Layout.ImageChannels, height, width], ScalarType.Float32, CPU, generator: generator).to(condition.device);
+        var latent = condition.to(NetworkType).clone();
+        return new DiffusionDecodeJob(latent.DetachFromDisposeScope(), image.DetachFromDisposeScope(), generator, timesteps);
+    }
+
+    /// <summary>Advances every job by one step with one UNet evaluation over all of them (same image size required).</summary>
+    public void Step(IReadOnlyList<DiffusionDecodeJob> jobs)
+    {
+        if (jobs.Count == 0) return;
+        if (jobs.Any(j => j.IsDone)) throw new InvalidOperationException("a finished decode job cannot take another step");
+        if (jobs.Any(j => j.Height != jobs[0].Height || j.Width != jobs[0].Width))
+            throw new ArgumentException("jobs batched into one step must share the image size");
+        using var scope = NewDisposeScope();
+        var device = jobs[0].Image.device;
+        var timesteps = jobs.Select(j => j.Timesteps[j.StepsDone]).ToArray();
+        var images = cat(jobs.Select(j => j.Image).ToArray(), 0);
+        var conditions = cat(jobs.Select(j => j.Condition).ToArray(), 0);
+        var output = _unet.forward(images.to(NetworkType), tensor(timesteps, device: device), conditions).to(ScalarType.Float32);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var t = timesteps[i];
+            var noise = DdpmScheduler.AddsNoise(t)
+                ? randn([1, job.Image.shape[1], job.Height, job.Width], ScalarType.Float32, CPU, generator: job.Generator)
+                : null;
+            var next = _scheduler.Step(output[i..(i + 1)], t, DdpmScheduler.Previous(job.Timesteps, job.StepsDone), job.Image, noise);
+            job.Image.Dispose();
+            job.Image = next.DetachFromDisposeScope();
+            job.StepsDone++;
+        }
+    }
+
+    /// <summary>The decoded image of a finished job (1, C, H, W), float32, as a new tensor.</summary>
+    public static Tensor Result(DiffusionDecodeJob job) =>
+        job.IsDone ? job.Image.clone() : throw new InvalidOperationException($"decode job is at step {job.StepsDone} of {job.StepsTotal}");
+
+    /// <summary>Decodes whole requests: one job per row, stepped together.</summary>
     /// <param name="condition">Quantized latents (B, D, h, w) on the UNet's device.</param>
     /// <param name="seeds">One seed per image.</param>
     /// <returns>(B, C, height, width) float32 images on the UNet's device.</returns>
@@ -31,38 +80,22 @@ public sealed class DiffusionDecoder
     {
         var batch = condition.shape[0];
         if (seeds.Count != batch) throw new ArgumentException($"{seeds.Count} seeds for {batch} images");
-        var timesteps = _scheduler.Timesteps(steps);
-        var channels = _unet.Layout.ImageChannels;
-        var device = condition.device;
-        var networkType = _unet.parameters().First().dtype;
-        var generators = seeds.Select(s => new Generator(unchecked((ulong)s), CPU)).ToArray();
+        if (batch == 0) return empty([0, _unet.Layout.ImageChannels, height, width], ScalarType.Float32, condition.device);
+        var jobs = new List<DiffusionDecodeJob>();
         try
         {
-            using var scope = NewDisposeScope();
-            var image = DrawNoise(generators, channels, height, width).to(device);
-            var latent = condition.to(networkType);
-            for (var i = 0; i < timesteps.Length; i++)
+            for (var i = 0; i < batch; i++)
             {
-                var t = timesteps[i];
-                using var stepScope = NewDisposeScope();
-                var output = _unet.forward(image.to(networkType), tensor(new[] { t }, device: device), latent).to(ScalarType.Float32);
-                var noise = DdpmScheduler.AddsNoise(t) ? DrawNoise(generators, channels, height, width) : null;
-                var previousImage = image;
-                image = _scheduler.Step(output, t, DdpmScheduler.Previous(timesteps, i), image, noise).MoveToOuterDisposeScope();
-                previousImage.Dispose();
+                using var row = condition[i..(i + 1)];
+                jobs.Add(Start(row, height, width, steps, seeds[i]));
             }
-            return image.MoveToOuterDisposeScope();
+            while (!jobs[0].IsDone) Step(jobs);
+            using var scope = NewDisposeScope();
+            return cat(jobs.Select(j => j.Image).ToArray(), 0).MoveToOuterDisposeScope();
         }
         finally
         {
-            foreach (var g in generators) g.Dispose();
+            foreach (var job in jobs) job.Dispose();
         }
-    }
-
-    private static Tensor DrawNoise(Generator[] generators, long channels, int height, int width)
-    {
-        using var scope = NewDisposeScope();
-        var draws = generators.Select(g => randn([1, channels, height, width], ScalarType.Float32, CPU, generator: g)).ToArray();
-        return cat(draws, 0).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FourM.ImageTokenizers.Diffusion;
 using FourM.ImageTokenizers.Imaging;
 
 namespace FourM.ImageTokenizers.Runtime;
@@ -30,4 +31,17 @@ public interface IImageTokenizerRunner : IDisposable
     /// per image) matter only for diffusion decoders; an image's result does not depend on its batch mates.
     /// </summary>
     IReadOnlyList<DecodedMap> DetokenizeBatch(IReadOnlyList<long[]> tokenGrids, int steps, IReadOnlyList<long> seeds);
+
+    /// <summary>
+    /// Step-level batching for diffusion decoders: starts one image's decode (its seeded initial noise). Requests that
+    /// arrive while others are mid-way join the next <see cref="StepDetokenize"/> batch; each job's result equals the
+    /// whole-request decode with the same seed. The caller disposes the job.
+    /// </summary>
+    DiffusionDecodeJob BeginDetokenize(long[] tokenGrid, int steps, long seed);
+
+    /// <summary>One UNet batch: every job advances one step (jobs may differ in step count and progress).</summary>
+    void StepDetokenize(IReadOnlyList<DiffusionDecodeJob> jobs);
+
+    /// <summary>The output of a finished job (<see cref="DiffusionDecodeJob.IsDone"/>).</summary>
+    DecodedMap CompleteDetokenize(DiffusionDecodeJob job);
 }

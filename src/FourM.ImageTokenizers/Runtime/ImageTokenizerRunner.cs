@@ -1,3 +1,4 @@
+using FourM.ImageTokenizers.Diffusion;
 using FourM.ImageTokenizers.Imaging;
 using static TorchSharp.torch;
 
@@ -75,6 +76,25 @@ public sealed class ImageTokenizerRunner : IImageTokenizerRunner
         return Enumerable.Range(0, tokenGrids.Count)
             .Select(i => new DecodedMap(channels, height, width, flat.AsSpan(i * perImage, perImage).ToArray()))
             .ToList();
+    }
+
+    public DiffusionDecodeJob BeginDetokenize(long[] tokenGrid, int steps, long seed)
+    {
+        var (gridHeight, gridWidth) = TokenGrid;
+        if (tokenGrid.Length != gridHeight * gridWidth)
+            throw new ArgumentException($"{Name} decodes {gridHeight}×{gridWidth} = {gridHeight * gridWidth} tokens per image");
+        using var tokens = tensor(tokenGrid, [1, gridHeight, gridWidth]);
+        return _tokenizer.StartDetokenize(tokens, steps, seed, ImageSize);
+    }
+
+    public void StepDetokenize(IReadOnlyList<DiffusionDecodeJob> jobs) => _tokenizer.StepDetokenize(jobs);
+
+    public DecodedMap CompleteDetokenize(DiffusionDecodeJob job)
+    {
+        using var image = _tokenizer.FinishDetokenize(job);
+        using var host = image.cpu();
+        var (channels, height, width) = ((int)host.shape[1], (int)host.shape[2], (int)host.shape[3]);
+        return new DecodedMap(channels, height, width, host.data<float>().ToArray());
     }
 
     public void Dispose() => _tokenizer.Dispose();

@@ -122,6 +122,22 @@ public sealed class SyntheticTokenizerTests
     }
 
     [Fact]
+    public void Unsupported_scheduler_settings_fail_the_load_by_name()
+    {
+        using var checkpoint = FeatureMapTokenizer();
+        // Turn it into a (tiny) DiVAE whose config asks for a beta schedule the port does not know.
+        checkpoint.Meta("beta_schedule", "'cubic'").Meta("n_channels", "3")
+            .Tensor("decoder.time_embed.0.weight", 128, 32).Tensor("decoder.time_embed.0.bias", 128)
+            .Tensor("decoder.time_embed.2.weight", 128, 128).Tensor("decoder.time_embed.2.bias", 128)
+            .Tensor("decoder.input_blocks.0.0.weight", 32, 3 * 16 + 8, 3, 3).Tensor("decoder.input_blocks.0.0.bias", 32)
+            .Tensor("decoder.out.0.weight", 32).Tensor("decoder.out.0.bias", 32)
+            .Tensor("decoder.out.2.weight", 48, 32, 3, 3).Tensor("decoder.out.2.bias", 48)
+            .Tensor("encoder.proj.weight", 32, 3, 1, 1);
+        var error = Assert.Throws<TokenizerLoadException>(() => ImageTokenizer.Load(checkpoint.Save(6)));
+        Assert.Contains("cubic", error.Message);
+    }
+
+    [Fact]
     public void Unknown_layouts_and_files_fail_with_clear_errors()
     {
         using var checkpoint = new SyntheticCheckpoint().Tensor("something.else", 3);

@@ -81,6 +81,27 @@ public sealed class DiVaeGoldenTests
     }
 
     [GoldenFact]
+    public void Step_batched_jobs_started_at_different_times_match_their_own_goldens()
+    {
+        using var runner = ImageTokenizerRunner.Load(GoldenTokenizers.DiVae);
+        using var io = SafetensorsFile.Open(GoldenTokenizers.DiVaeIo);
+        var steps = (int)io.ReadTensor("scheduler_timesteps").numel();
+        var (seed, customSeed) = GoldenTokenizers.DiVaeSeeds;
+        using var first = runner.BeginDetokenize(io.ReadTensor("tokens").data<long>().ToArray(), steps, seed);
+        runner.StepDetokenize([first]);
+        // A second request arrives mid-way, and a third with a different step count shares the batch.
+        using var second = runner.BeginDetokenize(io.ReadTensor("custom_tokens").data<long>().ToArray(), steps, customSeed);
+        using var third = runner.BeginDetokenize(io.ReadTensor("tokens").data<long>().ToArray(), steps + 2, 7);
+        while (!first.IsDone) runner.StepDetokenize([second, first, third]);
+        Assert.Equal(steps - 1, second.StepsDone);
+        while (!second.IsDone) runner.StepDetokenize([second, third]);
+        while (!third.IsDone) runner.StepDetokenize([third]);
+        AssertMatches(io.ReadTensor("decoded"), runner.CompleteDetokenize(first));
+        AssertMatches(io.ReadTensor("decoded_custom_tokens"), runner.CompleteDetokenize(second));
+        Assert.Throws<InvalidOperationException>(() => runner.StepDetokenize([third]));
+    }
+
+    [GoldenFact]
     public void Runner_tokenizes_prepared_arrays()
     {
         using var runner = ImageTokenizerRunner.Load(GoldenTokenizers.DiVae);

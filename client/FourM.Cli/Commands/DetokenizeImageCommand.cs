@@ -7,8 +7,13 @@ using FourM.ImageTokenizers.Runtime;
 
 namespace FourM.Cli.Commands;
 
+<<<<<<<< HEAD:client/FourM.Cli/Commands/ImageDetokenizeCommand.cs
 /// <summary><c>fourm image detokenize &lt;tokenizer&gt; &lt;tokens&gt; --out image.png</c>: a token grid → a viewable PNG.</summary>
 public sealed partial class DetokenizeCommand : ICliCommand
+========
+/// <summary><c>fourm detokenize &lt;tokenizer&gt; &lt;tokens&gt; --out image.png</c>: a token grid → a viewable PNG.</summary>
+public sealed partial class DetokenizeImageCommand : ICliCommand
+>>>>>>>> imagetok:client/FourM.Cli/Commands/DetokenizeImageCommand.cs
 {
     public IReadOnlyList<string> Path => ["image", "detokenize"];
     public string Usage => "image detokenize <tokenizer-dir-or-file> <tokens.json|ids.txt> --out image.png [--steps 25] [--seed 0] [--modality M] [--size 224] [--device cpu|cuda] [--dtype fp32|bf16]";
@@ -47,7 +52,7 @@ public sealed partial class DetokenizeCommand : ICliCommand
         }
     }
 
-    /// <summary>A <c>tokenize</c> JSON file, or any text of integers (whitespace, comma or bracket separated).</summary>
+    /// <summary>A <c>tokenize image</c> JSON file, or any text of integers (whitespace, comma or bracket separated).</summary>
     private static long[] ReadTokens(string text)
     {
         if (text.TrimStart().StartsWith('{'))

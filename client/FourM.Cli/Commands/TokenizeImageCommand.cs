@@ -6,11 +6,14 @@ using FourM.ImageTokenizers.Runtime;
 
 namespace FourM.Cli.Commands;
 
-/// <summary><c>fourm image tokenize &lt;tokenizer&gt; &lt;image&gt;</c>: an image file → its token grid as JSON.</summary>
-public sealed class ImageTokenizeCommand : ICliCommand
+/// <summary>
+/// <c>fourm tokenize image &lt;tokenizer&gt; &lt;image&gt;</c>: an image file → its token grid as JSON. (Bare
+/// <c>fourm tokenize &lt;text&gt;</c> is the text tokenizer's command.)
+/// </summary>
+public sealed class TokenizeImageCommand : ICliCommand
 {
-    public IReadOnlyList<string> Path => ["image", "tokenize"];
-    public string Usage => "image tokenize <tokenizer-dir-or-file> <image> [--modality M] [--size 224] [--out tokens.json] [--device cpu|cuda] [--dtype fp32|bf16]";
+    public IReadOnlyList<string> Path => ["tokenize", "image"];
+    public string Usage => "tokenize image <tokenizer-dir-or-file> <image> [--modality M] [--size 224] [--out tokens.json] [--device cpu|cuda] [--dtype fp32|bf16]";
     public string Summary => "encode a PNG/JPEG/WebP image into 4M tokens with an image tokenizer";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -40,5 +43,5 @@ public sealed class ImageTokenizeCommand : ICliCommand
     }
 }
 
-/// <summary>The token file <c>tokenize</c> writes and <c>detokenize</c> reads.</summary>
+/// <summary>The token file <c>tokenize image</c> writes and <c>detokenize</c> reads.</summary>
 public sealed record TokenFile(string Tokenizer, string Modality, int[] Grid, long[] Tokens);
