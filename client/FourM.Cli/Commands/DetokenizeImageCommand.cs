@@ -7,16 +7,11 @@ using FourM.ImageTokenizers.Runtime;
 
 namespace FourM.Cli.Commands;
 
-<<<<<<<< HEAD:client/FourM.Cli/Commands/ImageDetokenizeCommand.cs
-/// <summary><c>fourm image detokenize &lt;tokenizer&gt; &lt;tokens&gt; --out image.png</c>: a token grid → a viewable PNG.</summary>
-public sealed partial class DetokenizeCommand : ICliCommand
-========
 /// <summary><c>fourm detokenize &lt;tokenizer&gt; &lt;tokens&gt; --out image.png</c>: a token grid → a viewable PNG.</summary>
 public sealed partial class DetokenizeImageCommand : ICliCommand
->>>>>>>> imagetok:client/FourM.Cli/Commands/DetokenizeImageCommand.cs
 {
-    public IReadOnlyList<string> Path => ["image", "detokenize"];
-    public string Usage => "image detokenize <tokenizer-dir-or-file> <tokens.json|ids.txt> --out image.png [--steps 25] [--seed 0] [--modality M] [--size 224] [--device cpu|cuda] [--dtype fp32|bf16]";
+    public IReadOnlyList<string> Path => ["detokenize"];
+    public string Usage => "detokenize <tokenizer-dir-or-file> <tokens.json|ids.txt> --out image.png [--steps 25] [--seed 0] [--modality M] [--size 224] [--device cpu|cuda] [--dtype fp32|bf16]";
     public string Summary => "decode 4M tokens into a PNG (DiVAE: seeded DDPM sampling)";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
