@@ -12,7 +12,7 @@ internal static class TinyModel
 
     public static FourMModel Instance => Shared.Value;
 
-    public static FourMModel Create(long seed) => FourMModel.CreateRandom(new FourMConfig
+    public static FourMModel Create(long seed, ScalarType dtype = ScalarType.Float32) => FourMModel.CreateRandom(new FourMConfig
     {
         DomainsIn = ModalitySets.FourM7Inputs,
         DomainsOut = ModalitySets.FourM7Outputs,
@@ -20,5 +20,5 @@ internal static class TinyModel
         EncoderDepth = 2,
         DecoderDepth = 2,
         NumHeads = 2,
-    }, seed, ScalarType.Float32, CPU);
+    }, seed, dtype, CPU);
 }
