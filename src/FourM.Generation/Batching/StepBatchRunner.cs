@@ -97,7 +97,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results)
     {
-        var active = new List<(int Index, Generator Generator, long[] Positions, int FirstRow, int Rows)>();
+        var active = new List<(int Index, JobRandom Random, long[] Positions, int FirstRow, int Rows)>();
         var queries = new List<Tensor>();
         var contexts = new List<Tensor>();
         foreach (var i in indices)
@@ -109,11 +109,11 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
                 results[i] = new StepResult(job.JobId, job.State.Clone(), 0) { Conditions = job.Conditions?.Select(c => c.Clone()).ToList() };
                 continue;
             }
-            var generator = JobRandom.Create(job.Seed, _network.Device);
-            var positions = ImageStep.SelectPositions(job, generator, _network.Device);
+            var random = JobRandom.Create(job.Seed, _network.Device);
+            var positions = ImageStep.SelectPositions(job, random, _network.Device);
             var query = ImageStep.Queries(_network, job, positions);
             var passContexts = _store.Get(handle);
-            active.Add((i, generator, positions, queries.Count, passContexts.Count));
+            active.Add((i, random, positions, queries.Count, passContexts.Count));
             foreach (var context in passContexts) { queries.Add(query); contexts.Add(context); }
         }
         if (active.Count == 0) return;
@@ -121,13 +121,14 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             ? DecoderRows.Decode(_network, queries, contexts)
             : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
         var rowLogits = LogitsByTarget(active.SelectMany(a => Enumerable.Range(a.FirstRow, a.Rows).Select(r => (Row: r, Target: work[a.Index].Job.Step.TargetDomain))).ToList(), decoded);
-        foreach (var (index, generator, positions, first, rows) in active)
+        foreach (var (index, random, positions, first, rows) in active)
         {
             var job = work[index].Job;
             var passLogits = Enumerable.Range(first, rows).Select(r => rowLogits[r]).ToList();
             var logits = GuidancePasses.Combine(job, passLogits);
             _options.ImageLogitsObserver?.Invoke(job, positions, logits);
-            results[index] = ImageStep.Complete(job, positions, logits, generator);
+            results[index] = ImageStep.Complete(job, positions, logits, random);
+            random.Dispose();
         }
     }
 

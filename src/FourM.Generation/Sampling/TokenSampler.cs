@@ -1,4 +1,5 @@
 using TorchSharp;
+using FourM.Generation.Batching;
 using static TorchSharp.torch;
 
 namespace FourM.Generation.Sampling;
@@ -6,7 +7,7 @@ namespace FourM.Generation.Sampling;
 /// <summary>
 /// The reference's <c>sample_tokens</c>: near-zero temperature is argmax with probability 1; otherwise top-k/top-p filtering,
 /// then <c>softmax(filtered / temperature)</c>, one multinomial draw per row, and the probability of the drawn token.
-/// All draws come from the caller's generator, so a job's tokens depend only on its own seed.
+/// All draws come from the caller's job stream, so a job's tokens depend only on its own seed.
 /// </summary>
 public static class TokenSampler
 {
@@ -15,7 +16,7 @@ public static class TokenSampler
 
     /// <param name="logits">(rows, V) float logits.</param>
     /// <returns>Sampled ids (rows) as int64 and the probability of each sampled id (rows) as float32.</returns>
-    public static (Tensor Samples, Tensor Probabilities) Sample(Tensor logits, double temperature, TopK topK, double topP, Generator? generator)
+    public static (Tensor Samples, Tensor Probabilities) Sample(Tensor logits, double temperature, TopK topK, double topP, JobRandom? random)
     {
         using var scope = NewDisposeScope();
         if (IsGreedy(temperature))
@@ -26,7 +27,7 @@ public static class TokenSampler
         }
         var filtered = LogitFilter.Apply(logits, topK, topP);
         var probs = (filtered / temperature).softmax(-1);
-        var samples = torch.multinomial(probs, 1, replacement: false, generator: generator);
+        var samples = random?.Multinomial(probs) ?? torch.multinomial(probs, 1, replacement: false);
         var sampledProbs = probs.gather(-1, samples).squeeze(-1);
         return (samples.squeeze(-1).MoveToOuterDisposeScope(), sampledProbs.MoveToOuterDisposeScope());
     }

@@ -20,7 +20,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
     private sealed class JobDecoding
     {
         public required StepJob Job;
-        public required Generator Generator;
+        public required JobRandom Random;
         public required Tensor PositionEmbeddings;   // (L, D): decoder emb of the target positions, L = decode budget
         public required long Start;
         public required long End;
@@ -48,7 +48,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             long start = target.Tokens[positions[0]], end = target.Tokens[positions[^1]];
             decodings.Add(new JobDecoding
             {
-                Job = job, Generator = JobRandom.Create(job.Seed, network.Device), PositionEmbeddings = emb,
+                Job = job, Random = JobRandom.Create(job.Seed, network.Device), PositionEmbeddings = emb,
                 Start = start, End = end, Budget = budget, FirstPass = contexts.Count, PassCount = jobContexts.Count,
                 // The reference returns early (and breaks its own contract) when the start token already ends the sequence.
                 Finished = start == end,
@@ -80,7 +80,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
                     var passLogits = Enumerable.Range(d.FirstPass, d.PassCount).Select(p => rowLogits[p]).ToList();
                     var logits = GuidancePasses.Combine(d.Job, passLogits);
                     options.TokenLogitsObserver?.Invoke(d.Job, t, logits);
-                    var next = SampleNext(d.Job, logits, d.Generator);
+                    var next = SampleNext(d.Job, logits, d.Random);
                     d.Generated.Add(next.DetachFromDisposeScope());
                     last[j] = next;
                     if (d.Generated.Count >= d.Budget) d.Finished = true;
@@ -92,7 +92,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         finally
         {
             foreach (var g in groups) g.Decoder.Dispose();
-            foreach (var d in decodings) foreach (var t in d.Generated) t.Dispose();
+            foreach (var d in decodings) { d.Random.Dispose(); foreach (var t in d.Generated) t.Dispose(); }
         }
     }
 
@@ -109,12 +109,12 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         return result;
     }
 
-    private static Tensor SampleNext(StepJob job, Tensor logits, Generator generator)
+    private static Tensor SampleNext(StepJob job, Tensor logits, JobRandom random)
     {
         if (TokenSampler.IsGreedy(job.Step.Temperature)) return logits.argmax(-1);
         var filtered = LogitFilter.Apply(logits, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP);
         var probs = (filtered / job.Step.Temperature).softmax(-1);
-        return torch.multinomial(probs, 1, generator: generator).squeeze(-1);
+        return random.Multinomial(probs).squeeze(-1);
     }
 
     /// <summary>One host sync: marks jobs whose output contains their end token.</summary>

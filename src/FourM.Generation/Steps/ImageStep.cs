@@ -17,7 +17,7 @@ public static class ImageStep
     /// The guided passes reuse these positions (the reference draws the same permutation twice when seeded and different ones
     /// when not, which is its bug 5.11.1).
     /// </summary>
-    public static long[] SelectPositions(StepJob job, Generator generator, Device device)
+    public static long[] SelectPositions(StepJob job, JobRandom random, Device device)
     {
         var target = job.State[job.Step.TargetDomain];
         var remaining = EncoderPass.ValidPositions(target.TargetMask);
@@ -30,7 +30,7 @@ public static class ImageStep
         }
         using var scope = NewDisposeScope();
         var mask = torch.tensor(target.TargetMask, device: device).unsqueeze(0);
-        var noise = torch.rand(target.TargetMask.Length, generator: generator, device: device).unsqueeze(0) * 1e-6;
+        var noise = random.Rand(target.TargetMask.Length).unsqueeze(0) * 1e-6;
         var order = (mask + noise).argsort(dim: 1);
         int count = Math.Min(numSelect, remaining.Length);
         return order[0].narrow(0, 0, count).cpu().data<long>().ToArray();
@@ -49,10 +49,10 @@ public static class ImageStep
     /// Samples from the guided logits (K, V) and writes the chosen tokens into a copy of the job's sample (and of its weighted
     /// conditions). MaskGIT keeps the <c>num_tokens</c> samples of highest probability; ROAR keeps them all.
     /// </summary>
-    public static StepResult Complete(StepJob job, long[] positions, Tensor logits, Generator generator)
+    public static StepResult Complete(StepJob job, long[] positions, Tensor logits, JobRandom random)
     {
         using var scope = NewDisposeScope();
-        var (samples, probabilities) = TokenSampler.Sample(logits, job.Step.Temperature, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP, generator);
+        var (samples, probabilities) = TokenSampler.Sample(logits, job.Step.Temperature, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP, random);
         long[] chosenTokens, chosenPositions;
         if (job.Step.Scheme == DecodingScheme.MaskGit)
         {

@@ -1,3 +1,4 @@
+using FourM.Generation.Batching;
 using FourM.Generation.Sampling;
 using TorchSharp;
 using Xunit;
@@ -52,7 +53,7 @@ public sealed class SamplingTests
     {
         using var scope = NewDisposeScope();
         var logits = torch.tensor(new float[] { 0f, 0.1f, 0.2f, 5f, 4f, 0.3f }).repeat(64, 1);
-        var generator = new Generator(3);
+        using var generator = JobRandom.Create(3, CPU);
         var (samples, probs) = TokenSampler.Sample(logits, 2.0, TopK.Count(2), 0, generator);
         var ids = samples.data<long>().ToArray();
         Assert.All(ids, id => Assert.True(id is 3 or 4));
@@ -68,8 +69,8 @@ public sealed class SamplingTests
     {
         using var scope = NewDisposeScope();
         var logits = torch.randn(16, 100, generator: new Generator(1));
-        var a = TokenSampler.Sample(logits, 1.0, TopK.Off, 0.8, new Generator(9)).Samples.data<long>().ToArray();
-        var b = TokenSampler.Sample(logits, 1.0, TopK.Off, 0.8, new Generator(9)).Samples.data<long>().ToArray();
+        var a = TokenSampler.Sample(logits, 1.0, TopK.Off, 0.8, JobRandom.Create(9, CPU)).Samples.data<long>().ToArray();
+        var b = TokenSampler.Sample(logits, 1.0, TopK.Off, 0.8, JobRandom.Create(9, CPU)).Samples.data<long>().ToArray();
         Assert.Equal(a, b);
     }
 
