@@ -15,7 +15,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -36,6 +36,8 @@ public sealed class BenchServingCommand : ICliCommand
         var maxRows = cl.GetInt("max-rows", 128);
         var maxDelay = TimeSpan.FromMilliseconds(cl.GetInt("max-delay-ms", 5));
         var seed = cl.GetInt("seed", 1000);
+        // One-at-a-time throughput does not depend on N: measure it on the first K requests (same seeds), 0 = all.
+        var sequentialSample = cl.GetInt("sequential-sample", 8);
         var mode = cl.Get("mode", "colocated") switch
         {
             "fused" => ServingMode.Fused,
@@ -79,6 +81,7 @@ public sealed class BenchServingCommand : ICliCommand
         BenchServingBaselines.Sequential(baselineRunner, [warmup[1].Request]);
 
         BenchServingRow? last = null;
+        var sequentialRuns = new Dictionary<int, (TimeSpan Elapsed, IReadOnlyList<SampleState> Samples)>();
         foreach (var n in sessionCounts)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -93,9 +96,17 @@ public sealed class BenchServingCommand : ICliCommand
                 DeviceBusy = TimeSpan.FromMilliseconds(meter.Sum("fourm.step.forward_duration")),
             };
 
-            var (sequentialTime, sequentialSamples) = BenchServingBaselines.Sequential(baselineRunner, requests);
+            var sampled = sequentialSample <= 0 ? n : Math.Min(n, sequentialSample);
+            if (!sequentialRuns.TryGetValue(sampled, out var sequential))
+                sequentialRuns[sampled] = sequential = BenchServingBaselines.Sequential(baselineRunner, requests.Take(sampled).ToList());
             var homogeneousTime = BenchServingBaselines.Homogeneous(baselineRunner, workload);
-            row = row with { Sequential = sequentialTime, Homogeneous = homogeneousTime, IdenticalToSequential = CountIdentical(mixed.Results, sequentialSamples) };
+            row = row with
+            {
+                Sequential = sequential.Elapsed,
+                SequentialSessions = sampled,
+                Homogeneous = homogeneousTime,
+                IdenticalToSequential = CountIdentical(mixed.Results, sequential.Samples),
+            };
             Console.WriteLine(row.Format());
             last = row;
         }
@@ -133,7 +144,7 @@ public sealed class BenchServingCommand : ICliCommand
     private static int CountIdentical(IReadOnlyList<SessionResult> served, IReadOnlyList<SampleState> sequential)
     {
         var identical = 0;
-        for (var i = 0; i < served.Count; i++)
+        for (var i = 0; i < sequential.Count; i++)
         {
             var same = sequential[i].Modalities.Where(m => m.Pixels is null).All(m =>
                 served[i].Modalities.FirstOrDefault(s => s.Modality == m.Modality)?.Tokens.SequenceEqual(m.Tokens) == true);

@@ -6,10 +6,14 @@ namespace FourM.Serving.Tests.Fakes;
 public sealed class GatedRunner(IEncoderDecoderRunner inner) : IEncoderDecoderRunner
 {
     private readonly Dictionary<string, int> _jobsPerSession = new(StringComparer.Ordinal);
+    private readonly List<int> _batchSizes = new();
 
     public RunnerGate? Gate { get; set; }
 
     public int JobsOf(string sessionId) { lock (_jobsPerSession) return _jobsPerSession.GetValueOrDefault(sessionId); }
+
+    /// <summary>Jobs per encoder batch (or per fused step batch).</summary>
+    public IReadOnlyList<int> BatchSizes { get { lock (_jobsPerSession) return _batchSizes.ToList(); } }
 
     public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs)
     {
@@ -31,11 +35,14 @@ public sealed class GatedRunner(IEncoderDecoderRunner inner) : IEncoderDecoderRu
     private void Enter(IReadOnlyList<StepJob> jobs)
     {
         lock (_jobsPerSession)
+        {
+            _batchSizes.Add(jobs.Count);
             foreach (var job in jobs)
             {
                 var session = HashingFakeRunner.SessionOf(job.JobId);
                 _jobsPerSession[session] = _jobsPerSession.GetValueOrDefault(session) + 1;
             }
+        }
         Gate?.Pass();
     }
 }

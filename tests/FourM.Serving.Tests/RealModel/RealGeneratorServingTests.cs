@@ -88,6 +88,8 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
         output.WriteLine($"{requests.Length} sessions served in {clock.Elapsed.TotalSeconds:0.0} s");
 
         for (var i = 0; i < requests.Length; i++) AssertMatchesInProcessGenerator(requests[i].Request, results[i]);
+        // The sessions really shared batches on the device (so batching did not change anyone's tokens).
+        Assert.Contains(fixture.SiloNames.SelectMany(s => fixture.RunnerOn(s)?.BatchSizes ?? []), size => size > 1);
     }
 
     [GoldenFact]
