@@ -63,6 +63,7 @@ public static class SiloApp
                 serving.RunnerFactory = sp => new CatalogRunnerFactory(sp.GetRequiredService<ModelCatalog>(), ModelLoader(sp));
             });
             orleans.AddIncomingGrainCallFilter<DrainingCallFilter>();
+            orleans.AddIncomingGrainCallFilter<PlanErrorCallFilter>();
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         });
 

@@ -23,7 +23,8 @@ public sealed class SiloHostHarness : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
 
     /// <param name="useProductDefaults">Keep the product's model loader and planner (the random tiny model) instead of the test doubles.</param>
-    public static async Task<SiloHostHarness> StartAsync(IModelLoader? loader = null, bool useProductDefaults = false, params string[] extraArgs)
+    /// <param name="useProductPlanner">Keep the product's session planner while using the given loader.</param>
+    public static async Task<SiloHostHarness> StartAsync(IModelLoader? loader = null, bool useProductDefaults = false, bool useProductPlanner = false, params string[] extraArgs)
     {
         loader ??= useProductDefaults ? null : new CountingModelLoader();
         var ports = FreePorts.Take(2);
@@ -39,7 +40,7 @@ public sealed class SiloHostHarness : IAsyncDisposable
             b.Logging.ClearProviders();
             if (useProductDefaults) return;
             b.Services.AddSingleton(loader!);
-            b.Services.AddSingleton<ISessionPlanner, FixedGridPlanner>();
+            if (!useProductPlanner) b.Services.AddSingleton<ISessionPlanner, FixedGridPlanner>();
         });
         var app = SiloApp.Build(builder);
         await app.StartAsync();

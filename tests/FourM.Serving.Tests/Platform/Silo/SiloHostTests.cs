@@ -162,3 +162,23 @@ public sealed class DefaultSiloTests
         Assert.Equal(HttpStatusCode.OK, ready200.StatusCode);
     }
 }
+
+/// <summary>Requests the generation layer cannot plan reach the caller as invalid requests with the planner's reason.</summary>
+public sealed class PlanErrorTests
+{
+    [Fact]
+    public async Task UnplannableRequestIsAnInvalidRequestWithTheReason()
+    {
+        // The product planner (no text tokenizer configured here) with the counting loader: no weights needed.
+        await using var silo = await SiloHostHarness.StartAsync(new CountingModelLoader(), useProductPlanner: true, extraArgs: ["--FourM:Warmup:Enabled=false"]);
+        var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" });
+
+        var invalid = await Assert.ThrowsAsync<InvalidGenerationRequestException>(() => client.CreateSessionAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Text = "a red bus" }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224" }],
+        }));
+
+        Assert.Contains("text tokenizer", invalid.Errors["request"].Single());
+    }
+}
