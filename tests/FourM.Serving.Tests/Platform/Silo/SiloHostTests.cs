@@ -182,3 +182,36 @@ public sealed class PlanErrorTests
         Assert.Contains("text tokenizer", invalid.Errors["request"].Single());
     }
 }
+
+/// <summary>Two silo hosts on one machine: distinct ports, the second joining through the first's silo endpoint.</summary>
+public sealed class MultiSiloTests
+{
+    [Fact]
+    public async Task SecondSiloJoinsThroughThePrimaryAndServesItsOwnDevice()
+    {
+        var clusterId = $"test-{Guid.NewGuid():N}";
+        await using var first = await SiloHostHarness.StartAsync(extraArgs: ["--cluster-id", clusterId]);
+        Assert.True(await SiloApp.WaitUntilReadyAsync(first.App, TimeSpan.FromMinutes(2)));
+        await using var second = await SiloHostHarness.StartAsync(extraArgs: ["--cluster-id", clusterId, "--primary", $"127.0.0.1:{first.SiloPort}"]);
+        Assert.True(await SiloApp.WaitUntilReadyAsync(second.App, TimeSpan.FromMinutes(2)));
+
+        var grains = first.App.Services.GetRequiredService<IGrainFactory>();
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var deployments = await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).List();
+        // A session started from the first silo, pinned to the second silo's device.
+        var client = new FourMClient(grains, new FourMClientOptions { DefaultModel = "tiny@1" });
+        var status = await client.CreateSessionAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Tokens = [1] }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 2 }],
+            Device = $"{second.Name}/cpu:0",
+        });
+        await foreach (var update in client.WatchAsync(status.SessionId)) if (FourMClient.IsFinal(update.Phase)) break;
+        var result = await client.GetResultAsync(status.SessionId);
+
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(new[] { first.Name, second.Name }.Order(StringComparer.Ordinal), deployments.Select(d => d.Silo).Order(StringComparer.Ordinal));
+        Assert.True(result.Succeeded, result.Status.Error);
+        Assert.Equal($"{second.Name}/cpu:0", result.Status.Device);
+    }
+}
