@@ -32,9 +32,11 @@ public static class GuidancePasses
         return [job.State, unconditional];
     }
 
-    /// <summary>Combines per-pass logits (same shape) into the guided logits, in the reference's arithmetic order.</summary>
+    /// <summary>Combines per-pass logits (same shape) into the guided float32 logits, in the reference's arithmetic order.</summary>
     public static TorchSharp.torch.Tensor Combine(StepJob job, IReadOnlyList<TorchSharp.torch.Tensor> passLogits)
     {
+        // Sampling always runs in float32 (a no-op for float32 models), so bf16 models filter and draw as precisely as float32 ones.
+        passLogits = passLogits.Select(l => l.to(TorchSharp.torch.ScalarType.Float32)).ToList();
         if (passLogits.Count == 1) return passLogits[0];
         var unconditional = passLogits[^1];
         if (job.Conditions is null) return unconditional + (passLogits[0] - unconditional) * job.Step.CfgScales[0];
