@@ -163,23 +163,46 @@ public sealed class DefaultSiloTests
     }
 }
 
-/// <summary>Requests the generation layer cannot plan reach the caller as invalid requests with the planner's reason.</summary>
-public sealed class PlanErrorTests
+/// <summary>The product planner behind the silo host: captions are tokenized; impossible requests come back as invalid requests.</summary>
+public sealed class ProductPlannerTests
 {
+    private static async Task<SiloHostHarness> StartAsync() =>
+        // The product planner (with the 4M text tokenizer) and the counting loader: no weights needed.
+        await SiloHostHarness.StartAsync(new CountingModelLoader(), useProductPlanner: true, extraArgs: ["--FourM:Warmup:Enabled=false"]);
+
     [Fact]
     public async Task UnplannableRequestIsAnInvalidRequestWithTheReason()
     {
-        // The product planner (no text tokenizer configured here) with the counting loader: no weights needed.
-        await using var silo = await SiloHostHarness.StartAsync(new CountingModelLoader(), useProductPlanner: true, extraArgs: ["--FourM:Warmup:Enabled=false"]);
+        await using var silo = await StartAsync();
         var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" });
 
         var invalid = await Assert.ThrowsAsync<InvalidGenerationRequestException>(() => client.CreateSessionAsync(new GenerationRequest
         {
             Inputs = [new GenerationInput { Modality = "caption", Text = "a red bus" }],
-            Targets = [new GenerationTarget { Modality = "tok_rgb@224" }],
+            Targets = [new GenerationTarget { Modality = "tok_unknown@224" }],
         }));
 
-        Assert.Contains("text tokenizer", invalid.Errors["request"].Single());
+        Assert.Contains("unknown modality 'tok_unknown@224'", invalid.Errors["request"].Single());
+    }
+
+    [Fact]
+    public async Task CaptionTextIsTokenizedByTheSilo()
+    {
+        await using var silo = await StartAsync();
+        var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" },
+            new FourM.Client.Outputs.OutputRenderers([FourM.Client.Outputs.WordPieceTextDecoder.CreateDefault()], []));
+
+        var result = await client.GenerateAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Text = "A red bus" }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 2 }],
+            Seed = 5,
+        });
+
+        Assert.True(result.Succeeded, result.Status.Error);
+        // The caption input comes back as the tokenizer's ids, which decode to the (lower-cased) text.
+        Assert.Contains("a red bus", result.Text("caption"));
+        Assert.Equal(196, result.Tokens("tok_rgb@224").Count);
     }
 }
 
