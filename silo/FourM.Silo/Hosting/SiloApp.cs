@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FourM.Generation.Requests;
+using FourM.Generation.Sequences;
 using FourM.Grains.Hosting;
+using FourM.Grains.Sessions;
 using FourM.Grains.Registry;
 using FourM.Grains.Registry.Hub;
 using FourM.Silo.Configuration;
@@ -61,8 +64,12 @@ public static class SiloApp
                 ServingConfiguration.Apply(builder.Configuration, serving);
                 serving.SiloMetadata["fourm.models"] = string.Join(',', models.Select(m => m.Key));
                 serving.RunnerFactory = sp => new CatalogRunnerFactory(sp.GetRequiredService<ModelCatalog>(), ModelLoader(sp));
+                // The generation layer's planner with the 4M text tokenizer, so text inputs (captions) can be planned.
+                serving.Planner = sp => sp.GetService<ISessionPlanner>()
+                    ?? new GenerationSessionPlanner(initialiser: new RequestInitialiser(textEncoder: TextTokenizerEncoder.Default));
             });
             orleans.AddIncomingGrainCallFilter<DrainingCallFilter>();
+            orleans.AddIncomingGrainCallFilter<PlanErrorCallFilter>();
             orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         });
 

@@ -54,7 +54,9 @@ public static class FourMClientHostingExtensions
         });
 
         builder.Services.AddOptions<FourMClientOptions>().BindConfiguration(FourMClientOptions.SectionName);
-        builder.Services.AddSingleton(sp => new OutputRenderers(sp.GetServices<ITextOutputDecoder>(), sp.GetServices<IImageOutputRenderer>()));
+        // Text outputs decode with the 4M tokenizer unless the host registered its own decoders.
+        builder.Services.AddSingleton(sp => new OutputRenderers(
+            sp.GetServices<ITextOutputDecoder>().DefaultIfEmpty(WordPieceTextDecoder.CreateDefault()), sp.GetServices<IImageOutputRenderer>()));
         builder.Services.AddSingleton(sp => new FourMClient(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<IOptions<FourMClientOptions>>().Value, sp.GetRequiredService<OutputRenderers>()));
         return builder;

@@ -1,5 +1,6 @@
 using FourM.Generation.Batching;
 using FourM.Generation.Network;
+using FourM.Generation.Sequences;
 using FourM.Model;
 using FourM.Model.Configuration;
 using FourM.Model.Modalities;
@@ -21,7 +22,8 @@ public sealed class FourMModelLoader : IModelLoader
         var network = model.IsRandom
             ? FourMModel.CreateRandom(RandomConfig(model.RandomPreset), model.Seed, dtype, torchDevice)
             : FourMModel.Load(directory ?? throw new ArgumentException($"model {model.Key} has no checkpoint directory"), dtype, torchDevice);
-        return new StepBatchRunner(new FourMModelNetwork(network));
+        // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
+        return new StepBatchRunner(new FourMModelNetwork(network), sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }
 
     public IReadOnlyList<string> Modalities(ModelEntry model, string? directory)

@@ -162,3 +162,79 @@ public sealed class DefaultSiloTests
         Assert.Equal(HttpStatusCode.OK, ready200.StatusCode);
     }
 }
+
+/// <summary>The product planner behind the silo host: captions are tokenized; impossible requests come back as invalid requests.</summary>
+public sealed class ProductPlannerTests
+{
+    private static async Task<SiloHostHarness> StartAsync() =>
+        // The product planner (with the 4M text tokenizer) and the counting loader: no weights needed.
+        await SiloHostHarness.StartAsync(new CountingModelLoader(), useProductPlanner: true, extraArgs: ["--FourM:Warmup:Enabled=false"]);
+
+    [Fact]
+    public async Task UnplannableRequestIsAnInvalidRequestWithTheReason()
+    {
+        await using var silo = await StartAsync();
+        var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" });
+
+        var invalid = await Assert.ThrowsAsync<InvalidGenerationRequestException>(() => client.CreateSessionAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Text = "a red bus" }],
+            Targets = [new GenerationTarget { Modality = "tok_unknown@224" }],
+        }));
+
+        Assert.Contains("unknown modality 'tok_unknown@224'", invalid.Errors["request"].Single());
+    }
+
+    [Fact]
+    public async Task CaptionTextIsTokenizedByTheSilo()
+    {
+        await using var silo = await StartAsync();
+        var client = new FourMClient(silo.App.Services.GetRequiredService<IGrainFactory>(), new FourMClientOptions { DefaultModel = "tiny@1" },
+            new FourM.Client.Outputs.OutputRenderers([FourM.Client.Outputs.WordPieceTextDecoder.CreateDefault()], []));
+
+        var result = await client.GenerateAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Text = "A red bus" }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 2 }],
+            Seed = 5,
+        });
+
+        Assert.True(result.Succeeded, result.Status.Error);
+        // The caption input comes back as the tokenizer's ids, which decode to the (lower-cased) text.
+        Assert.Contains("a red bus", result.Text("caption"));
+        Assert.Equal(196, result.Tokens("tok_rgb@224").Count);
+    }
+}
+
+/// <summary>Two silo hosts on one machine: distinct ports, the second joining through the first's silo endpoint.</summary>
+public sealed class MultiSiloTests
+{
+    [Fact]
+    public async Task SecondSiloJoinsThroughThePrimaryAndServesItsOwnDevice()
+    {
+        var clusterId = $"test-{Guid.NewGuid():N}";
+        await using var first = await SiloHostHarness.StartAsync(extraArgs: ["--cluster-id", clusterId]);
+        Assert.True(await SiloApp.WaitUntilReadyAsync(first.App, TimeSpan.FromMinutes(2)));
+        await using var second = await SiloHostHarness.StartAsync(extraArgs: ["--cluster-id", clusterId, "--primary", $"127.0.0.1:{first.SiloPort}"]);
+        Assert.True(await SiloApp.WaitUntilReadyAsync(second.App, TimeSpan.FromMinutes(2)));
+
+        var grains = first.App.Services.GetRequiredService<IGrainFactory>();
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var deployments = await grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey).List();
+        // A session started from the first silo, pinned to the second silo's device.
+        var client = new FourMClient(grains, new FourMClientOptions { DefaultModel = "tiny@1" });
+        var status = await client.CreateSessionAsync(new GenerationRequest
+        {
+            Inputs = [new GenerationInput { Modality = "caption", Tokens = [1] }],
+            Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 2 }],
+            Device = $"{second.Name}/cpu:0",
+        });
+        await foreach (var update in client.WatchAsync(status.SessionId)) if (FourMClient.IsFinal(update.Phase)) break;
+        var result = await client.GetResultAsync(status.SessionId);
+
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(new[] { first.Name, second.Name }.Order(StringComparer.Ordinal), deployments.Select(d => d.Silo).Order(StringComparer.Ordinal));
+        Assert.True(result.Succeeded, result.Status.Error);
+        Assert.Equal($"{second.Name}/cpu:0", result.Status.Device);
+    }
+}
