@@ -24,16 +24,26 @@ public static class EncoderPass
             contents.Add(content);
             embeddings.Add(embedding);
         }
-        long maxLength = contents.Max(c => c.shape[0]);
-        if (maxLength == 0) throw new GenerationPlanException("a sample has no input tokens at all: nothing to condition on");
-        var tokens = Pad(contents, maxLength, network);
-        var emb = Pad(embeddings, maxLength, network);
-        var padding = PaddingMask(contents.Select(c => c.shape[0]).ToArray(), maxLength, network.Device);
-        var encoded = network.Encode(tokens + emb, padding);
-        var context = network.ProjectContext(encoded, emb);
-        var result = new List<Tensor>(samples.Count);
-        for (int i = 0; i < samples.Count; i++)
-            result.Add(context[i].narrow(0, 0, contents[i].shape[0]).MoveToOuterDisposeScope());
+        var result = new Tensor[samples.Count];
+        var encoded = Enumerable.Range(0, samples.Count).Where(i => contents[i].shape[0] > 0).ToList();
+        foreach (var i in Enumerable.Range(0, samples.Count).Except(encoded))
+        {
+            // No input at all (e.g. the unconditional pass of a single-condition request). The reference then cross-attends
+            // over zero keys, which contributes exactly zero; one all-zero context row does the same in bias-free models
+            // (context_norm(0) = 0, so its key and value are 0), and it keeps the row batchable.
+            result[i] = torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device).MoveToOuterDisposeScope();
+        }
+        if (encoded.Count > 0)
+        {
+            long maxLength = encoded.Max(i => contents[i].shape[0]);
+            var tokens = Pad(encoded.Select(i => contents[i]).ToList(), maxLength, network);
+            var emb = Pad(encoded.Select(i => embeddings[i]).ToList(), maxLength, network);
+            var padding = PaddingMask(encoded.Select(i => contents[i].shape[0]).ToArray(), maxLength, network.Device);
+            var output = network.Encode(tokens + emb, padding);
+            var context = network.ProjectContext(output, emb);
+            for (int r = 0; r < encoded.Count; r++)
+                result[encoded[r]] = context[r].narrow(0, 0, contents[encoded[r]].shape[0]).MoveToOuterDisposeScope();
+        }
         return result;
     }
 

@@ -32,15 +32,17 @@ public static class GuidancePasses
         return [job.State, unconditional];
     }
 
-    /// <summary>Combines per-pass logits (same shape) into the guided logits, in the reference's arithmetic order.</summary>
+    /// <summary>Combines per-pass logits (same shape) into the guided float32 logits, in the reference's arithmetic order.</summary>
     public static TorchSharp.torch.Tensor Combine(StepJob job, IReadOnlyList<TorchSharp.torch.Tensor> passLogits)
     {
+        // Sampling always runs in float32 (a no-op for float32 models), so bf16 models filter and draw as precisely as float32 ones.
+        passLogits = passLogits.Select(l => l.to(TorchSharp.torch.ScalarType.Float32)).ToList();
         if (passLogits.Count == 1) return passLogits[0];
         var unconditional = passLogits[^1];
         if (job.Conditions is null) return unconditional + (passLogits[0] - unconditional) * job.Step.CfgScales[0];
         // zip(cond_weights, cond_logits): the shorter list decides how many conditions count.
         int count = Math.Min(job.Step.CfgScales.Length, passLogits.Count - 1);
         var terms = Enumerable.Range(0, count).Select(i => job.Step.CfgScales[i] * (passLogits[i] - unconditional)).ToArray();
-        return unconditional + TorchSharp.torch.stack(terms).sum(0);
+        return unconditional + TorchSharp.torch.stack(terms).sum(dim: 0);
     }
 }

@@ -1,5 +1,6 @@
 using FourM.Generation.Modalities;
 using FourM.Generation.Network;
+using FourM.Generation.Sequences;
 using FourM.Generation.Steps;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,16 +21,13 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     private readonly ContextStore _store = new();
     private readonly AutoregressiveStep _autoregressive;
 
-    public StepBatchRunner(IGenerationNetwork network, ModalityCatalog? catalog = null, StepRunnerOptions? options = null, Func<long, bool>? isSentinel = null)
+    public StepBatchRunner(IGenerationNetwork network, ModalityCatalog? catalog = null, StepRunnerOptions? options = null, IReadOnlySet<int>? sentinelIds = null)
     {
         _network = network;
         _catalog = catalog ?? ModalityCatalog.Default;
         _options = options ?? new StepRunnerOptions();
-        _autoregressive = new AutoregressiveStep(network, _catalog, _options, isSentinel ?? IsDefaultSentinel);
+        _autoregressive = new AutoregressiveStep(network, _catalog, _options, sentinelIds ?? TextTokenizerEncoder.Default.SentinelIds);
     }
-
-    /// <summary>The 4M text tokenizer's sentinels <c>[S_0]</c>..<c>[S_199]</c> are ids 4..203.</summary>
-    public static bool IsDefaultSentinel(long id) => id is >= 4 and <= 203;
 
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
     public int PendingContexts => _store.Count;
@@ -122,14 +120,34 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         var decoded = _options.BatchGuidancePasses
             ? DecoderRows.Decode(_network, queries, contexts)
             : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
+        var rowLogits = LogitsByTarget(active.SelectMany(a => Enumerable.Range(a.FirstRow, a.Rows).Select(r => (Row: r, Target: work[a.Index].Job.Step.TargetDomain))).ToList(), decoded);
         foreach (var (index, generator, positions, first, rows) in active)
         {
             var job = work[index].Job;
-            var passLogits = Enumerable.Range(first, rows).Select(r => _network.Logits(job.Step.TargetDomain, decoded[r])).ToList();
+            var passLogits = Enumerable.Range(first, rows).Select(r => rowLogits[r]).ToList();
             var logits = GuidancePasses.Combine(job, passLogits);
             _options.ImageLogitsObserver?.Invoke(job, positions, logits);
             results[index] = ImageStep.Complete(job, positions, logits, generator);
         }
+    }
+
+    /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>
+    private Dictionary<int, Tensor> LogitsByTarget(List<(int Row, string Target)> rows, IReadOnlyList<Tensor> decoded)
+    {
+        var result = new Dictionary<int, Tensor>();
+        foreach (var group in rows.GroupBy(r => r.Target))
+        {
+            var members = group.ToList();
+            var lengths = members.Select(m => decoded[m.Row].shape[0]).ToArray();
+            var logits = _network.Logits(group.Key, torch.cat(members.Select(m => decoded[m.Row]).ToArray(), 0));
+            long offset = 0;
+            for (int i = 0; i < members.Count; i++)
+            {
+                result[members[i].Row] = logits.narrow(0, offset, lengths[i]);
+                offset += lengths[i];
+            }
+        }
+        return result;
     }
 
     private void Validate(StepJob job)
@@ -140,7 +158,5 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         var kind = _catalog[target].Kind;
         if (job.Step.Scheme == DecodingScheme.Autoregressive ? kind != ModalityKind.Sequence : kind != ModalityKind.Image)
             throw new GenerationPlanException($"job {job.JobId}: {job.Step.Scheme} cannot decode '{target}' ({kind})");
-        if (job.Conditions is not null && job.Step.Scheme == DecodingScheme.Autoregressive)
-            throw new GenerationPlanException($"job {job.JobId}: multi-condition guidance supports image targets only");
     }
 }

@@ -15,7 +15,7 @@ namespace FourM.Generation.Steps;
 /// input with <see cref="SpanMerge"/>. Tokens are sampled on the device from each job's own generator; the host only looks at
 /// them every few tokens to see whether every job has finished.
 /// </summary>
-public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatalog catalog, StepRunnerOptions options, Func<long, bool> isSentinel)
+public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatalog catalog, StepRunnerOptions options, IReadOnlySet<int> sentinelIds)
 {
     private sealed class JobDecoding
     {
@@ -72,11 +72,12 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
                     for (int p = 0; p < d.PassCount; p++) rows[d.FirstPass + p] = y;
                 }
                 var outputs = StepGroups(groups, rows);
+                var rowLogits = LogitsByTarget(decodings.Where(d => !d.Finished && t < d.Budget).ToList(), outputs);
                 for (int j = 0; j < decodings.Count; j++)
                 {
                     var d = decodings[j];
                     if (d.Finished || t >= d.Budget) continue;
-                    var passLogits = Enumerable.Range(d.FirstPass, d.PassCount).Select(p => network.Logits(d.Job.Step.TargetDomain, outputs[p])).ToList();
+                    var passLogits = Enumerable.Range(d.FirstPass, d.PassCount).Select(p => rowLogits[p]).ToList();
                     var logits = GuidancePasses.Combine(d.Job, passLogits);
                     options.TokenLogitsObserver?.Invoke(d.Job, t, logits);
                     var next = SampleNext(d.Job, logits, d.Generator);
@@ -93,6 +94,19 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             foreach (var g in groups) g.Decoder.Dispose();
             foreach (var d in decodings) foreach (var t in d.Generated) t.Dispose();
         }
+    }
+
+    /// <summary>One logits-head call per target over the rows of all unfinished jobs (each row (1, D) → (1, V)).</summary>
+    private Dictionary<int, Tensor> LogitsByTarget(List<JobDecoding> active, Tensor[] outputs)
+    {
+        var result = new Dictionary<int, Tensor>();
+        foreach (var group in active.GroupBy(d => d.Job.Step.TargetDomain))
+        {
+            var rows = group.SelectMany(d => Enumerable.Range(d.FirstPass, d.PassCount)).ToArray();
+            var logits = network.Logits(group.Key, torch.cat(rows.Select(r => outputs[r]).ToArray(), 0));
+            for (int i = 0; i < rows.Length; i++) result[rows[i]] = logits.narrow(0, i, 1);
+        }
+        return result;
     }
 
     private static Tensor SampleNext(StepJob job, Tensor logits, Generator generator)
@@ -127,7 +141,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         var target = d.Job.State[d.Job.Step.TargetDomain];
         var input = target.Tokens.Where((_, i) => !target.InputMask[i]).ToList();
         if (input.Count == 0) input.Add(SpecialTokens.FirstSentinel);
-        var merged = SpanMerge.Merge(input, output, isSentinel);
+        var merged = SpanMerge.Merge(input, output, sentinelIds);
         var state = d.Job.State.Clone();
         int index = state.Modalities.FindIndex(m => m.Modality == target.Modality);
         // The reference copies the (all false) input mask into target_mask here; kept so states compare equal.

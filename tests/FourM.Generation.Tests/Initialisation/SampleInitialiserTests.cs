@@ -70,12 +70,12 @@ public sealed class SampleInitialiserTests
     [Fact]
     public void Span_merge_replaces_each_sentinel_with_its_decoded_span()
     {
-        static bool IsSentinel(long id) => id is >= 4 and <= 203;
+        var sentinels = Enumerable.Range(4, 200).ToHashSet();
         // input "[S_1] dogs [S_2] [EOS]", decoded "[S_1] two [S_2] with a [S_3]"
-        var merged = SpanMerge.Merge([5, 5000, 6, 3], [5, 4000, 6, 4100, 4200, 7], IsSentinel);
+        var merged = SpanMerge.Merge([5, 5000, 6, 3], [5, 4000, 6, 4100, 4200, 7], sentinels);
         Assert.Equal([4000L, 5000, 4100, 4200, 3], merged);
         // a sentinel never decoded vanishes
-        Assert.Equal([5000L], SpanMerge.Merge([5, 5000], [6, 1], IsSentinel));
+        Assert.Equal([5000L], SpanMerge.Merge([5, 5000], [6, 1], sentinels));
     }
 
     /// <summary>Test double: known words get fixed ids, sentinels and specials their reference ids.</summary>
@@ -88,5 +88,6 @@ public sealed class SampleInitialiserTests
             _ => 100 + (token[0] - 'a'),
         };
         public bool IsSentinel(long id) => id is >= 4 and <= 203;
+        public IReadOnlySet<int> SentinelIds { get; } = Enumerable.Range(4, 200).ToHashSet();
     }
 }

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using FourM.Generation.Batching;
+using FourM.Generation.Network;
+using FourM.Generation.Requests;
+using FourM.Model;
+using FourM.Model.Configuration;
+using FourM.Model.Modules;
+using FourM.Tokenizers.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Cli.Commands;
+
+/// <summary>
+/// Generation throughput with random 4M-7 weights: seconds per sample for each (size, batch, scenario), next to the reference
+/// implementation's figures, after a bf16 matmul line that calibrates the device. Requests of a batch run in lockstep through
+/// one <see cref="StepBatchRunner"/>, each with its own seed.
+/// </summary>
+public sealed class BenchGenerationCommand : ICliCommand
+{
+    public IReadOnlyList<string> Path => ["bench", "generate"];
+    public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
+                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0]";
+    public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation" });
+        var device = ParseDevice(cl.Get("device", cuda.is_available() ? "cuda" : "cpu"));
+        var dtype = ParseDtype(cl.Get("dtype", device.type == DeviceType.CUDA ? "bf16" : "fp32"));
+        var sizes = (cl.Get("sizes") ?? "B,L,XL").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var batches = cl.GetIntList("batch", [1, 8, 32]);
+        var scenarios = (cl.Get("scenario") ?? "t2i,rgb2x").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var s in scenarios)
+            if (!GenerationBenchmarkScenarios.Names.Contains(s)) throw new UsageException($"unknown scenario '{s}' (t2i, rgb2x)");
+        if (batches.Any(b => b < 1)) throw new UsageException("--batch values must be positive");
+        var kernel = cl.Get("attention", "exact") switch
+        {
+            "exact" => AttentionKernel.Exact,
+            "fused" => AttentionKernel.Fused,
+            var other => throw new UsageException($"--attention must be exact or fused, not '{other}'"),
+        };
+        int runs = cl.GetInt("runs", 1);
+        int matmul = cl.GetInt("matmul", device.type == DeviceType.CUDA ? 8192 : 1024);
+        long seed = cl.GetInt("seed", 0);
+        var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
+
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}, {runs} timed run(s) after a warm-up");
+        Console.WriteLine(MatmulLine(matmul, device));
+
+        var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
+        var pixels = torch.randn(3 * 224 * 224, generator: new Generator(1234)).data<float>().ToArray();
+        foreach (var (label, size) in parsedSizes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var model = FourMModel.CreateRandom(FourMPresets.Create(size, FourMVariant.SwiGluNoBias), 7, dtype, device);
+            if (cl.Has("attention-deviation")) Console.WriteLine(AttentionDeviation(model, label, captionTokens, pixels));
+            model.Kernel = kernel;
+            var runner = new StepBatchRunner(new FourMModelNetwork(model));
+            foreach (var scenario in scenarios)
+                foreach (var batch in batches)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    GenerationRequest Build(int i, bool warmUp) => scenario == "t2i"
+                        ? GenerationBenchmarkScenarios.TextToImage(seed + i, captionTokens, warmUp ? 0.05 : 1.0)
+                        : GenerationBenchmarkScenarios.RgbToAll(seed + i, pixels, warmUp ? 4 : 40);
+                    RunLockstep(runner, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: true)).ToList());
+                    var timings = new List<double>();
+                    for (int r = 0; r < runs; r++)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        RunLockstep(runner, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: false)).ToList());
+                        timings.Add(watch.Elapsed.TotalSeconds / batch);
+                    }
+                    Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
+                }
+        }
+        return Task.FromResult(0);
+    }
+
+    /// <summary>Runs every request to completion, one batched step of all unfinished requests at a time.</summary>
+    public static void RunLockstep(IStepBatchRunner runner, IReadOnlyList<GenerationRequest> requests)
+    {
+        var sessions = requests.Select(r => new GenerationSession(r)).ToList();
+        while (sessions.Any(s => !s.IsComplete))
+        {
+            var active = sessions.Where(s => !s.IsComplete).ToList();
+            var results = runner.RunBatch(active.Select(s => s.NextJob()).ToList());
+            for (int i = 0; i < active.Count; i++) active[i].Apply(results[i]);
+        }
+    }
+
+    private static string ResultLine(string scenario, string size, int batch, double secondsPerSample)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture, $"{scenario,-6} {size,-4} batch {batch,3}: {secondsPerSample,9:F4} s/sample");
+        if (!GenerationBenchmarkScenarios.Reference.TryGetValue((scenario, size, batch), out var reference)) return line + "  (no reference figure)";
+        double ratio = secondsPerSample / reference;
+        string target = batch == 1 ? "target ≤ 0.40" : "target ≤ 0.33 (3× throughput)";
+        return line + string.Create(CultureInfo.InvariantCulture, $"  reference {reference:F3} s, ratio {ratio:F3} ({target}), speed-up {1 / ratio:F2}×");
+    }
+
+    private static string MatmulLine(int n, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var a = torch.randn(n, n, dtype: ScalarType.BFloat16, device: device);
+        var b = torch.randn(n, n, dtype: ScalarType.BFloat16, device: device);
+        Sync(a.matmul(b));
+        int iterations = device.type == DeviceType.CUDA ? 20 : 2;
+        var watch = Stopwatch.StartNew();
+        Tensor? c = null;
+        for (int i = 0; i < iterations; i++) c = a.matmul(b);
+        Sync(c!);
+        double seconds = watch.Elapsed.TotalSeconds / iterations;
+        return string.Create(CultureInfo.InvariantCulture, $"matmul bf16 {n}x{n}x{n}: {2.0 * n * n * (double)n / seconds / 1e12:F1} TFLOP/s ({seconds * 1e3:F2} ms)");
+    }
+
+    private static void Sync(Tensor t) => _ = t.narrow(0, 0, 1).to(ScalarType.Float32).sum().item<float>();
+
+    /// <summary>
+    /// Fused (SDPA) against exact attention on the first step of each scenario (guided ROAR): the largest logit difference and
+    /// how often the argmax and the sampled token agree.
+    /// </summary>
+    private static string AttentionDeviation(FourMModel model, string label, long[] captionTokens, float[] pixels)
+    {
+        var lines = new List<string>();
+        foreach (var (name, request) in new[]
+                 {
+                     ("t2i", GenerationBenchmarkScenarios.TextToImage(11, captionTokens)),
+                     ("rgb2x", GenerationBenchmarkScenarios.RgbToAll(11, pixels)),
+                 })
+        {
+            var job = new GenerationSession(request).NextJob();
+            var (exactLogits, exactTokens) = FirstStep(model, AttentionKernel.Exact, job);
+            var (fusedLogits, fusedTokens) = FirstStep(model, AttentionKernel.Fused, job);
+            using var diff = (exactLogits - fusedLogits).abs();
+            double maxDiff = diff.max().item<float>(), meanDiff = diff.mean().item<float>();
+            using var argmaxAgree = exactLogits.argmax(-1).eq(fusedLogits.argmax(-1)).to(ScalarType.Float32).mean();
+            double tokensAgree = exactTokens.Zip(fusedTokens).Count(p => p.First == p.Second) / (double)exactTokens.Length;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"attention fused vs exact, {label} {name} step 0: max |Δlogit| {maxDiff:E2}, mean {meanDiff:E2}, argmax agree {argmaxAgree.item<float>() * 100:F1}%, sampled tokens agree {tokensAgree * 100:F1}%"));
+            exactLogits.Dispose();
+            fusedLogits.Dispose();
+        }
+        model.Kernel = AttentionKernel.Exact;
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static (Tensor Logits, long[] Tokens) FirstStep(FourMModel model, AttentionKernel kernel, StepJob job)
+    {
+        model.Kernel = kernel;
+        Tensor? captured = null;
+        var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions
+        {
+            ImageLogitsObserver = (_, _, logits) => captured = logits.to(ScalarType.Float32).cpu().DetachFromDisposeScope(),
+        });
+        var result = runner.RunBatch([job])[0];
+        return (captured!, result.State[job.Step.TargetDomain].Tokens);
+    }
+
+    private static Device ParseDevice(string text) => text switch
+    {
+        "cpu" => CPU,
+        "cuda" => cuda.is_available() ? CUDA : throw new UsageException("--device cuda: CUDA is not available on this machine"),
+        _ when text.StartsWith("cuda:", StringComparison.Ordinal) => cuda.is_available() ? torch.device(text) : throw new UsageException("CUDA is not available"),
+        _ => throw new UsageException($"--device must be cpu or cuda, not '{text}'"),
+    };
+
+    private static ScalarType ParseDtype(string text) => text switch
+    {
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        "fp16" or "float16" => ScalarType.Float16,
+        "fp32" or "float32" => ScalarType.Float32,
+        _ => throw new UsageException($"--dtype must be bf16, fp16 or fp32, not '{text}'"),
+    };
+
+    private static FourMSize ParseSize(string text)
+    {
+        try { return FourMPresets.ParseSize(text); }
+        catch (FormatException ex) { throw new UsageException(ex.Message); }
+    }
+
+    private static string SizeLabel(string text) => ParseSize(text) switch
+    {
+        FourMSize.Base => "B",
+        FourMSize.Large => "L",
+        FourMSize.XLarge => "XL",
+        FourMSize.Small => "S",
+        _ => "tiny",
+    };
+}

@@ -1,3 +1,0 @@
-namespace FourM.Tokenizers;
-
-internal static class AssemblyMarker { }
