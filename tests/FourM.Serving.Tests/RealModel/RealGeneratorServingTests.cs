@@ -78,8 +78,8 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
         var requests = new (string Id, SessionRequest Request)[]
         {
             ("real-1", DepthToSemsegToCaption(11, ServingMode.Colocated)),
-            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Fused)),
-            ("real-3", DepthToSemsegToCaption(13, ServingMode.Fused)),
+            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Colocated)),
+            ("real-3", DepthToSemsegToCaption(13, ServingMode.Colocated)),
             ("real-4", RgbToDepthAndSemseg(14, ServingMode.Colocated)),
         };
         var clock = Stopwatch.StartNew();
