@@ -98,13 +98,22 @@ public static class EncoderPass
         return positions.ToArray();
     }
 
-    /// <summary>Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too).</summary>
+    /// <summary>Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too), with one gather.</summary>
     public static Tensor Pad(IReadOnlyList<Tensor> rows, long length, IGenerationNetwork network)
     {
-        var padded = rows.Select(r => r.shape[0] == length
-            ? r
-            : torch.cat([r, torch.zeros(length - r.shape[0], r.shape[1], dtype: r.dtype, device: r.device)], 0)).ToList();
-        return torch.stack(padded, 0);
+        using var scope = NewDisposeScope();
+        long width = rows[0].shape[1];
+        var table = torch.cat([torch.zeros(1, width, dtype: rows[0].dtype, device: rows[0].device), .. rows], 0);
+        var index = new long[rows.Count * length];
+        long offset = 1;
+        for (int b = 0; b < rows.Count; b++)
+        {
+            long n = rows[b].shape[0];
+            for (long j = 0; j < n; j++) index[b * length + j] = offset + j;
+            offset += n;
+        }
+        var gather = torch.tensor(index, device: rows[0].device);
+        return table.index_select(0, gather).reshape(rows.Count, length, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, max) with true on padding slots.</summary>
