@@ -271,49 +271,4 @@ public sealed class TextTokenizer
 
         public readonly void Truncate(int count) => collector.Truncate(count);
     }
-
-    private sealed class EncodeScratch
-    {
-        public NormalizedText Normalized { get; } = new();
-        public List<AddedTokenMatch> RawMatches { get; } = new();
-        public List<AddedTokenMatch> NormalizedMatches { get; } = new();
-        public EncodingCollector IdsCollector { get; } = new(withTokens: false);
-    }
-
-    private sealed class EncodingCollector
-    {
-        public EncodingCollector(bool withTokens)
-        {
-            Ids = new List<int>();
-            if (withTokens)
-            {
-                Tokens = new List<string>();
-                Offsets = new List<TokenOffset>();
-            }
-        }
-
-        public EncodingCollector(List<int> ids) => Ids = ids;
-
-        public List<int> Ids { get; }
-        public List<string>? Tokens { get; }
-        public List<TokenOffset>? Offsets { get; }
-        public bool WantsTokens => Tokens is not null;
-
-        public void Add(int id, string? token, int start, int end)
-        {
-            Ids.Add(id);
-            if (Tokens is null) return;
-            Tokens.Add(token!);
-            Offsets!.Add(new TokenOffset(start, end));
-        }
-
-        public void Truncate(int count)
-        {
-            Ids.RemoveRange(count, Ids.Count - count);
-            Tokens?.RemoveRange(count, Tokens.Count - count);
-            Offsets?.RemoveRange(count, Offsets.Count - count);
-        }
-
-        public void Clear() => Truncate(0);
-    }
 }
