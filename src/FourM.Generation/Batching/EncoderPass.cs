@@ -16,16 +16,9 @@ public static class EncoderPass
     public static IReadOnlyList<Tensor> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
     {
         using var scope = NewDisposeScope();
-        var contents = new List<Tensor>(samples.Count);
-        var embeddings = new List<Tensor>(samples.Count);
-        foreach (var sample in samples)
-        {
-            var (content, embedding) = EmbedInputs(network, sample);
-            contents.Add(content);
-            embeddings.Add(embedding);
-        }
+        var (content, embedding, lengths) = EmbedInputs(network, samples);
         var result = new Tensor[samples.Count];
-        var encoded = Enumerable.Range(0, samples.Count).Where(i => contents[i].shape[0] > 0).ToList();
+        var encoded = Enumerable.Range(0, samples.Count).Where(i => lengths[i] > 0).ToList();
         foreach (var i in Enumerable.Range(0, samples.Count).Except(encoded))
         {
             // No input at all (e.g. the unconditional pass of a single-condition request). The reference then cross-attends
@@ -35,38 +28,67 @@ public static class EncoderPass
         }
         if (encoded.Count > 0)
         {
-            long maxLength = encoded.Max(i => contents[i].shape[0]);
-            var tokens = Pad(encoded.Select(i => contents[i]).ToList(), maxLength, network);
-            var emb = Pad(encoded.Select(i => embeddings[i]).ToList(), maxLength, network);
-            var padding = PaddingMask(encoded.Select(i => contents[i].shape[0]).ToArray(), maxLength, network.Device);
+            var index = torch.tensor(encoded.Select(i => (long)i).ToArray(), device: network.Device);
+            var tokens = content.index_select(0, index);
+            var emb = embedding.index_select(0, index);
+            long maxLength = tokens.shape[1];
+            var padding = PaddingMask(encoded.Select(i => lengths[i]).ToArray(), maxLength, network.Device);
             var output = network.Encode(tokens + emb, padding);
             var context = network.ProjectContext(output, emb);
             for (int r = 0; r < encoded.Count; r++)
-                result[encoded[r]] = context[r].narrow(0, 0, contents[encoded[r]].shape[0]).MoveToOuterDisposeScope();
+                result[encoded[r]] = context[r].narrow(0, 0, lengths[encoded[r]]).MoveToOuterDisposeScope();
         }
         return result;
     }
 
-    private static (Tensor Content, Tensor Embedding) EmbedInputs(IGenerationNetwork network, SampleState sample)
+    /// <summary>
+    /// Embeds every (sample, modality) with input tokens, one network call per modality and length, then gathers each sample's
+    /// input tokens (modality order, ascending position) into a zero-padded (B, max, D) batch with a single index.
+    /// </summary>
+    private static (Tensor Content, Tensor Embedding, long[] Lengths) EmbedInputs(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
     {
-        var contents = new List<Tensor>();
-        var embeddings = new List<Tensor>();
-        foreach (var modality in sample.Modalities)
+        var groups = new Dictionary<(string Modality, int Length, bool Pixels), List<(int Sample, ModalityState State)>>();
+        var rowsPerSample = new List<(ModalityState State, long[] Valid)>[samples.Count];
+        for (int i = 0; i < samples.Count; i++)
         {
-            if (!network.HasEncoderInput(modality.Modality)) continue;
-            var valid = ValidPositions(modality.InputMask);
-            if (valid.Length == 0) continue;
-            var (content, embedding) = network.EmbedEncoderInput(modality);
-            var index = torch.tensor(valid, device: network.Device);
-            contents.Add(content.index_select(0, index));
-            embeddings.Add(embedding.index_select(0, index));
+            rowsPerSample[i] = new();
+            foreach (var modality in samples[i].Modalities)
+            {
+                if (!network.HasEncoderInput(modality.Modality)) continue;
+                var valid = ValidPositions(modality.InputMask);
+                if (valid.Length == 0) continue;
+                var key = (modality.Modality, modality.InputMask.Length, modality.Pixels is not null);
+                if (!groups.TryGetValue(key, out var members)) groups[key] = members = new();
+                members.Add((i, modality));
+                rowsPerSample[i].Add((modality, valid));
+            }
         }
-        if (contents.Count == 0)
+        // Flat table of every embedded position; row 0 is the zero padding row.
+        var contentParts = new List<Tensor> { torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device) };
+        var embeddingParts = new List<Tensor> { contentParts[0] };
+        var offsets = new Dictionary<ModalityState, long>(ReferenceEqualityComparer.Instance);
+        long next = 1;
+        foreach (var ((_, length, _), members) in groups)
         {
-            var empty = torch.zeros(0, network.Dim, dtype: network.ComputeType, device: network.Device);
-            return (empty, empty);
+            var (content, embedding) = network.EmbedEncoderInputs(members.Select(m => m.State).ToList());
+            contentParts.Add(content.reshape(-1, network.Dim));
+            embeddingParts.Add(embedding.reshape(-1, network.Dim));
+            foreach (var (_, state) in members) { offsets[state] = next; next += length; }
         }
-        return (torch.cat(contents, 0), torch.cat(embeddings, 0));
+        var lengths = rowsPerSample.Select(rows => (long)rows.Sum(r => r.Valid.Length)).ToArray();
+        long maxLength = Math.Max(1, lengths.Max());
+        var index = new long[samples.Count * maxLength];
+        for (int i = 0; i < samples.Count; i++)
+        {
+            long column = 0;
+            foreach (var (state, valid) in rowsPerSample[i])
+                foreach (var position in valid) index[i * maxLength + column++] = offsets[state] + position;
+        }
+        var gather = torch.tensor(index, device: network.Device);
+        var shape = new long[] { samples.Count, maxLength, network.Dim };
+        var table = torch.cat(contentParts, 0);
+        var embeddings = torch.cat(embeddingParts, 0);
+        return (table.index_select(0, gather).reshape(shape), embeddings.index_select(0, gather).reshape(shape), lengths);
     }
 
     public static long[] ValidPositions(bool[] mask)
@@ -76,13 +98,22 @@ public static class EncoderPass
         return positions.ToArray();
     }
 
-    /// <summary>Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too).</summary>
+    /// <summary>Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too), with one gather.</summary>
     public static Tensor Pad(IReadOnlyList<Tensor> rows, long length, IGenerationNetwork network)
     {
-        var padded = rows.Select(r => r.shape[0] == length
-            ? r
-            : torch.cat([r, torch.zeros(length - r.shape[0], r.shape[1], dtype: r.dtype, device: r.device)], 0)).ToList();
-        return torch.stack(padded, 0);
+        using var scope = NewDisposeScope();
+        long width = rows[0].shape[1];
+        var table = torch.cat([torch.zeros(1, width, dtype: rows[0].dtype, device: rows[0].device), .. rows], 0);
+        var index = new long[rows.Count * length];
+        long offset = 1;
+        for (int b = 0; b < rows.Count; b++)
+        {
+            long n = rows[b].shape[0];
+            for (long j = 0; j < n; j++) index[b * length + j] = offset + j;
+            offset += n;
+        }
+        var gather = torch.tensor(index, device: rows[0].device);
+        return table.index_select(0, gather).reshape(rows.Count, length, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, max) with true on padding slots.</summary>

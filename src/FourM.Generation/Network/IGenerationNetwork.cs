@@ -21,10 +21,11 @@ public interface IGenerationNetwork
     bool HasDecoderOutput(string modality);
 
     /// <summary>
-    /// The encoder embedding of one sample's modality for every position: content <c>x</c> and position+modality <c>emb</c>,
-    /// each (N, D). Sequence position ids come from the state's input mask, as in the reference.
+    /// The encoder embedding of one modality for several samples whose states have the same length: content <c>x</c> and
+    /// position+modality <c>emb</c>, each (B, N, D), for every position. Sequence position ids come from each state's input
+    /// mask, as in the reference.
     /// </summary>
-    (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state);
+    (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states);
 
     /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
     Tensor Encode(Tensor tokens, Tensor paddingMask);
