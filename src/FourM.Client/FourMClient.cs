@@ -71,7 +71,7 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
     /// <summary>
     /// The session's current status, then one update per step until it ends. A step may outlast the call timeout (an
     /// autoregressive caption is one long step) and a session may move between activations: the watch then resumes,
-    /// starting again with the current status.
+    /// starting again with the current status (an update that fell between the two watches is folded into it).
     /// </summary>
     public async IAsyncEnumerable<StepUpdate> WatchAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
