@@ -3,6 +3,7 @@ using FourM.Model.Configuration;
 using FourM.Model.Embeddings;
 using FourM.Model.Modalities;
 using FourM.Model.Modules;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -82,6 +83,17 @@ public sealed class FourMModel : nn.Module
         }
     }
 
+    /// <summary>Validate token ids and sequence lengths in every adapter (default true; each check synchronises with the device).</summary>
+    public bool ValidateInputs
+    {
+        get => encoder_embeddings.Values.Concat<Embeddings.ModalityEmbeddingBase>(decoder_embeddings.Values).All(e => e.ValidateInputs);
+        set
+        {
+            foreach (var e in encoder_embeddings.Values) e.ValidateInputs = value;
+            foreach (var d in decoder_embeddings.Values) d.ValidateInputs = value;
+        }
+    }
+
     public IReadOnlyCollection<string> EncoderModalities => encoder_embeddings.Keys.ToList();
     public IReadOnlyCollection<string> DecoderModalities => decoder_embeddings.Keys.ToList();
 
@@ -95,9 +107,8 @@ public sealed class FourMModel : nn.Module
     /// <summary>A randomly initialised model (benchmarks, tests, the silo's embedded tiny model); deterministic for a seed on one device.</summary>
     public static FourMModel CreateRandom(FourMConfig config, long seed, ScalarType dtype, Device device, ModalityRegistry? registry = null)
     {
-        manual_seed(seed);
         var model = new FourMModel(config, registry ?? ModalityRegistry.CreateDefault(), device, dtype);
-        model.InitializeLikeReference();
+        model.InitializeLikeReference(seed);
         model.eval();
         return model;
     }
@@ -227,22 +238,33 @@ public sealed class FourMModel : nn.Module
         return names;
     }
 
-    private void InitializeLikeReference()
+    /// <summary>
+    /// Reference-like init from a private generator (the global one is shared by every thread): embeddings, heads, modality
+    /// and mask tokens N(0, 0.02); Linear weights U(±1/√fan_in) (PyTorch's default); biases 0; LayerNorm weights 1.
+    /// </summary>
+    private void InitializeLikeReference(long seed)
     {
         using var noGrad = no_grad();
+        // A private generator keeps CPU models deterministic when tests build models on several threads; accelerators use the
+        // seeded global generator (device generators are not reliably constructible through TorchSharp).
+        Generator? generator = null;
+        if (Device.type == DeviceType.CPU) generator = new Generator((ulong)seed);
+        else manual_seed(seed);
         foreach (var (name, parameter) in named_parameters())
         {
             if (name.EndsWith("token_emb.weight", StringComparison.Ordinal) || name.EndsWith("to_logits.weight", StringComparison.Ordinal)
                 || name.EndsWith("mod_emb", StringComparison.Ordinal) || name.EndsWith("pos_emb", StringComparison.Ordinal)
                 || name is "mask_token" or "register_tokens")
-                nn.init.normal_(parameter, 0, 0.02);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal) && parameter.dim() == 1)
+                parameter.normal_(0, 0.02, generator);
+            else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 parameter.zero_();
-        }
-        foreach (var (name, parameter) in named_parameters())
-        {
-            // LayerNorm weights start at 1 (the loop above leaves Linear weights at TorchSharp's kaiming-uniform default).
-            if ((name.Contains("norm", StringComparison.Ordinal)) && name.EndsWith(".weight", StringComparison.Ordinal)) parameter.fill_(1.0);
+            else if (name.Contains("norm", StringComparison.Ordinal))
+                parameter.fill_(1.0);
+            else
+            {
+                var bound = 1 / Math.Sqrt(parameter.shape[1]);
+                parameter.uniform_(-bound, bound, generator);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -36,6 +36,21 @@ public sealed class BenchServingCommand : ICliCommand
         var maxRows = cl.GetInt("max-rows", 128);
         var maxDelay = TimeSpan.FromMilliseconds(cl.GetInt("max-delay-ms", 5));
         var seed = cl.GetInt("seed", 1000);
+        // One-at-a-time throughput does not depend on N: measure it on the first K requests (same seeds), 0 = all.
+        var sequentialSample = cl.GetInt("sequential-sample", 8);
+        var lengthBuckets = cl.Get("length-buckets", "on") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new UsageException($"--length-buckets must be on or off, got '{other}'"),
+        };
+        var mode = cl.Get("mode", "colocated") switch
+        {
+            "fused" => ServingMode.Fused,
+            "colocated" => ServingMode.Colocated,
+            "disaggregated" => ServingMode.Disaggregated,
+            var other => throw new UsageException($"--mode must be fused, colocated or disaggregated, got '{other}'"),
+        };
         if (cl.Has("threads")) torch.set_num_threads(cl.GetInt("threads", 1));
 
         torch.Device device;
@@ -52,7 +67,7 @@ public sealed class BenchServingCommand : ICliCommand
         var network = new FourMModelNetwork(model);
         var baselineRunner = new StepBatchRunner(network);
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms " +
+                          $"sessions={string.Join(',', sessionCounts)} mode={mode} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -61,6 +76,7 @@ public sealed class BenchServingCommand : ICliCommand
             o.MaxBatchRows = maxRows;
             o.MaxBatchTokens = int.MaxValue;
             o.MaxQueueDelay = maxDelay;
+            o.BucketByLength = lengthBuckets;
             o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
             o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
         }, cancellationToken);
@@ -72,20 +88,32 @@ public sealed class BenchServingCommand : ICliCommand
         BenchServingBaselines.Sequential(baselineRunner, [warmup[1].Request]);
 
         BenchServingRow? last = null;
+        var sequentialRuns = new Dictionary<int, (TimeSpan Elapsed, IReadOnlyList<SampleState> Samples)>();
         foreach (var n in sessionCounts)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var workload = BenchServingWorkload.Build(n, seed);
-            var requests = workload.Select(w => w.Request).ToList();
+            var requests = workload.Select(w => w.Request with { Mode = mode }).ToList();
             meter.Reset();
             var mixed = await RunMixed(cluster.Client, requests, stagger, $"n{n}", cancellationToken);
             var row = new BenchServingRow(n, mixed.Elapsed, mixed.Latencies,
                 meter.Mean("fourm.step.batch_rows"), meter.Mean("fourm.step.queue_time"), meter.Mean("fourm.session.step_overhead"),
-                meter.Sum("fourm.session.step_duration") > 0 ? meter.Sum("fourm.session.step_overhead") / meter.Sum("fourm.session.step_duration") : 0);
+                meter.Sum("fourm.session.step_duration") > 0 ? meter.Sum("fourm.session.step_overhead") / meter.Sum("fourm.session.step_duration") : 0)
+            {
+                DeviceBusy = TimeSpan.FromMilliseconds(meter.Sum("fourm.step.forward_duration")),
+            };
 
-            var (sequentialTime, sequentialSamples) = BenchServingBaselines.Sequential(baselineRunner, requests);
+            var sampled = sequentialSample <= 0 ? n : Math.Min(n, sequentialSample);
+            if (!sequentialRuns.TryGetValue(sampled, out var sequential))
+                sequentialRuns[sampled] = sequential = BenchServingBaselines.Sequential(baselineRunner, requests.Take(sampled).ToList());
             var homogeneousTime = BenchServingBaselines.Homogeneous(baselineRunner, workload);
-            row = row with { Sequential = sequentialTime, Homogeneous = homogeneousTime, IdenticalToSequential = CountIdentical(mixed.Results, sequentialSamples) };
+            row = row with
+            {
+                Sequential = sequential.Elapsed,
+                SequentialSessions = sampled,
+                Homogeneous = homogeneousTime,
+                IdenticalToSequential = CountIdentical(mixed.Results, sequential.Samples),
+            };
             Console.WriteLine(row.Format());
             last = row;
         }
@@ -123,7 +151,7 @@ public sealed class BenchServingCommand : ICliCommand
     private static int CountIdentical(IReadOnlyList<SessionResult> served, IReadOnlyList<SampleState> sequential)
     {
         var identical = 0;
-        for (var i = 0; i < served.Count; i++)
+        for (var i = 0; i < sequential.Count; i++)
         {
             var same = sequential[i].Modalities.Where(m => m.Pixels is null).All(m =>
                 served[i].Modalities.FirstOrDefault(s => s.Modality == m.Modality)?.Tokens.SequenceEqual(m.Tokens) == true);
@@ -131,32 +159,4 @@ public sealed class BenchServingCommand : ICliCommand
         }
         return identical;
     }
-}
-
-/// <summary>One line of the benchmark report.</summary>
-public sealed record BenchServingRow(
-    int Sessions, TimeSpan Elapsed, IReadOnlyList<double> Latencies, double MeanBatchRows, double MeanQueueMilliseconds,
-    double MeanOverheadMilliseconds, double OverheadShare)
-{
-    public TimeSpan Sequential { get; init; }
-    public TimeSpan Homogeneous { get; init; }
-    public int IdenticalToSequential { get; init; }
-
-    public double SamplesPerSecond => Sessions / Elapsed.TotalSeconds;
-    public double SequentialSamplesPerSecond => Sessions / Sequential.TotalSeconds;
-    public double HomogeneousSamplesPerSecond => Sessions / Homogeneous.TotalSeconds;
-
-    private double Percentile(double p)
-    {
-        var sorted = Latencies.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"sessions={Sessions,3}  mixed {SamplesPerSecond,8:0.000} samples/s  p50 {Percentile(0.5),7:0.00} s  p95 {Percentile(0.95),7:0.00} s  " +
-        $"batch rows {MeanBatchRows,6:0.0}  queue {MeanQueueMilliseconds,8:0.0} ms  overhead/step {MeanOverheadMilliseconds,6:0.00} ms ({OverheadShare * 100:0.0}%)  | " +
-        $"sequential {SequentialSamplesPerSecond,8:0.000} samples/s  homogeneous {HomogeneousSamplesPerSecond,8:0.000} samples/s  | tokens identical to sequential {IdenticalToSequential}/{Sessions}");
-
-    public string Ratios() => string.Create(CultureInfo.InvariantCulture,
-        $"ratios: mixed/homogeneous={SamplesPerSecond / HomogeneousSamplesPerSecond:0.00} mixed/sequential={SamplesPerSecond / SequentialSamplesPerSecond:0.00} overhead={OverheadShare * 100:0.0}%");
 }

@@ -20,7 +20,6 @@ public abstract class QueuedJob
     public StepJob Job { get; }
     public JobScheduling Scheduling { get; }
     public abstract WorkKind Kind { get; }
-    public BatchKey Key => new(Kind, Scheduling.ModelId);
     public int Rows { get; }
     public int Tokens { get; }
     public long EnqueuedTimestamp { get; set; }

@@ -47,10 +47,11 @@ public sealed class StepBatcher(EngineOptions options)
     public void Enqueue(QueuedJob job, long now)
     {
         job.EnqueuedTimestamp = now;
-        if (!_queues.TryGetValue(job.Key, out var queue))
+        var key = BatchKey.Of(job, options.BucketByLength);
+        if (!_queues.TryGetValue(key, out var queue))
         {
-            _queues[job.Key] = queue = new KeyQueue();
-            _ring.Add(job.Key);
+            _queues[key] = queue = new KeyQueue();
+            _ring.Add(key);
         }
         queue.Jobs.Add(job);
         queue.Rows += job.Rows;
@@ -65,7 +66,7 @@ public sealed class StepBatcher(EngineOptions options)
     /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
     public bool Remove(QueuedJob job)
     {
-        if (!_queues.TryGetValue(job.Key, out var queue) || !queue.Jobs.Remove(job)) return false;
+        if (!_queues.TryGetValue(BatchKey.Of(job, options.BucketByLength), out var queue) || !queue.Jobs.Remove(job)) return false;
         Forget(queue, job);
         return true;
     }

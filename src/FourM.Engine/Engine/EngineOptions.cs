@@ -9,6 +9,8 @@ public sealed class EngineOptions
     public int MaxBatchTokens { get; set; } = 64 * 1024;
     /// <summary>How long the oldest queued job may wait for companions before its key fires anyway.</summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>Batch only rows of similar length (same power-of-two bucket of tokens per row), so padding stays below 2×.</summary>
+    public bool BucketByLength { get; set; } = true;
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
     public int MaxQueuedJobs { get; set; } = 1024;
     /// <summary>Admission bound on registered (active) sessions.</summary>

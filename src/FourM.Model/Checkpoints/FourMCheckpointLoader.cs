@@ -36,12 +36,12 @@ public static class FourMCheckpointLoader
         }
     }
 
-    /// <summary>config.json beside the weights wins (the hub form has no config in its metadata); else the header metadata.</summary>
+    /// <summary>The header metadata when it holds a config (released files); else config.json beside the weights (the hub form).</summary>
     public static (FourMConfig Config, string Source) ReadConfig(SafetensorsFile file, ModalityRegistry registry)
     {
+        if (FourMConfigReader.MetadataHasConfig(file.Metadata)) return (FourMConfigReader.FromMetadata(file.Metadata, file.Path, registry), file.Path + " __metadata__");
         var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file.Path)) ?? ".", ConfigFileName);
         if (File.Exists(beside)) return (FourMConfigReader.FromJsonFile(beside, registry), beside);
-        if (FourMConfigReader.MetadataHasConfig(file.Metadata)) return (FourMConfigReader.FromMetadata(file.Metadata, file.Path, registry), file.Path + " __metadata__");
         throw new SafetensorsFormatException(file.Path, $"no model config: the header metadata has no 'domains_in'/'dim' and there is no {ConfigFileName} beside it");
     }
 

@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace FourM.Model.Embeddings;
 public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
     private readonly Linear to_logits;
 #pragma warning restore IDE1006
     private readonly long _tokens;
@@ -25,7 +26,7 @@ public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
     {
         _tokens = (long)grid.Height * grid.Width;
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         to_logits = nn.Linear(dim, _vocab, hasBias: false, device, dtype);
         RegisterComponents();
     }
@@ -37,11 +38,11 @@ public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
         var ids = tensor.reshape(batch, -1);
         if (ids.shape[1] != _tokens)
             throw new ArgumentException($"modality '{Modality.Name}': {ids.shape[1]} tokens per sample, expected {_tokens}");
-        ids = EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name);
+        ids = EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs);
         return new DecoderEmbeddingOutput(null, GridEmbedding(batch).MoveToOuterDisposeScope(), ids.MoveToOuterDisposeScope());
     }
 
-    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name));
+    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
 
     public override Tensor Logits(Tensor y) => to_logits.forward(y);
 }

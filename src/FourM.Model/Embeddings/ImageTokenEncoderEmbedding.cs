@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace FourM.Model.Embeddings;
 public sealed class ImageTokenEncoderEmbedding : EncoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
 #pragma warning restore IDE1006
     private readonly long _tokens;
     private readonly long _vocab;
@@ -23,7 +24,7 @@ public sealed class ImageTokenEncoderEmbedding : EncoderEmbedding
     {
         _tokens = (long)grid.Height * grid.Width;
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         RegisterComponents();
     }
 
@@ -36,7 +37,7 @@ public sealed class ImageTokenEncoderEmbedding : EncoderEmbedding
         var ids = tensor.reshape(batch, -1);
         if (ids.shape[1] != _tokens)
             throw new ArgumentException($"modality '{Modality.Name}': {ids.shape[1]} tokens per sample, expected {_tokens}");
-        var x = token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name));
+        var x = token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), GridEmbedding(batch).MoveToOuterDisposeScope());
     }
 }

@@ -35,6 +35,12 @@ public abstract class ModalityEmbeddingBase : nn.Module
     public ModalityInfo Modality { get; }
     public long Dim { get; }
 
+    /// <summary>
+    /// Check token ids against the vocabulary and sequence lengths against the position table (default). Each check reads a
+    /// value back from the device; callers that validated their inputs already may turn it off.
+    /// </summary>
+    public bool ValidateInputs { get; set; } = true;
+
     /// <summary>The modality embedding parameter (shared between encoder and decoder adapters when the config says so).</summary>
     public Parameter ModalityEmbedding => mod_emb;
 

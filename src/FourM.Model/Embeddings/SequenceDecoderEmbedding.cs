@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace FourM.Model.Embeddings;
 public sealed class SequenceDecoderEmbedding : DecoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
     private readonly Linear to_logits;
 #pragma warning restore IDE1006
     private readonly long _vocab;
@@ -21,7 +22,7 @@ public sealed class SequenceDecoderEmbedding : DecoderEmbedding
             sharedModalityEmbedding, device, dtype)
     {
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, padding_idx: 0, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         to_logits = nn.Linear(dim, _vocab, hasBias: false, device, dtype);
         RegisterComponents();
     }
@@ -33,16 +34,16 @@ public sealed class SequenceDecoderEmbedding : DecoderEmbedding
         using var scope = NewDisposeScope();
         if (tensor.dim() != 2) throw new ArgumentException($"modality '{Modality.Name}': ids must be (B, L), got [{string.Join(", ", tensor.shape)}]");
         EmbeddingChecks.Mask(targetMask, tensor.shape[0], tensor.shape[1], Modality.Name, "target_mask");
-        var ids = EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name);
+        var ids = EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs);
         var x = token_emb.forward(ids);
         var emb = PositionsFor(targetMask).add(mod_emb);
         return new DecoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope(), ids.MoveToOuterDisposeScope());
     }
 
     /// <summary>Position embeddings (B,L,D) for a target mask, without the modality embedding.</summary>
-    public Tensor PositionsFor(Tensor targetMask) => SequencePositions.Gather(pos_emb, targetMask, MaxLength, Modality.Name);
+    public Tensor PositionsFor(Tensor targetMask) => SequencePositions.Gather(pos_emb, targetMask, MaxLength, Modality.Name, ValidateInputs);
 
-    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name));
+    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
 
     public override Tensor Logits(Tensor y) => to_logits.forward(y);
 }

@@ -1,4 +1,5 @@
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace FourM.Model.Embeddings;
 public sealed class SequenceEncoderEmbedding : EncoderEmbedding
 {
 #pragma warning disable IDE1006
-    private readonly Embedding token_emb;
+    private readonly TokenEmbedding token_emb;
 #pragma warning restore IDE1006
     private readonly long _vocab;
 
@@ -16,7 +17,7 @@ public sealed class SequenceEncoderEmbedding : EncoderEmbedding
         : base(nameof(SequenceEncoderEmbedding), modality, dim, SequenceRows(modality), null, null, device, dtype)
     {
         _vocab = modality.VocabSize!.Value;
-        token_emb = nn.Embedding(_vocab, dim, padding_idx: 0, device: device, dtype: dtype);
+        token_emb = new TokenEmbedding(_vocab, dim, device, dtype);
         RegisterComponents();
     }
 
@@ -31,8 +32,8 @@ public sealed class SequenceEncoderEmbedding : EncoderEmbedding
         using var scope = NewDisposeScope();
         if (tensor.dim() != 2) throw new ArgumentException($"modality '{Modality.Name}': ids must be (B, L), got [{string.Join(", ", tensor.shape)}]");
         EmbeddingChecks.Mask(inputMask, tensor.shape[0], tensor.shape[1], Modality.Name, "input_mask");
-        var x = token_emb.forward(EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name));
-        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name).add(mod_emb);
+        var x = token_emb.forward(EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs));
+        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).add(mod_emb);
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope());
     }
 }

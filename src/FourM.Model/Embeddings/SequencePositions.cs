@@ -11,14 +11,14 @@ internal static class SequencePositions
     /// <param name="table">(1, rows, D) position table.</param>
     /// <param name="mask">(B, L) bool, True = not part of this sequence.</param>
     /// <param name="maxLength">When set, ids at or beyond it become 0 (the decoder rule).</param>
-    public static Tensor Gather(Tensor table, Tensor mask, long? maxLength, string modality)
+    public static Tensor Gather(Tensor table, Tensor mask, long? maxLength, string modality, bool validate = true)
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (mask.shape[0], mask.shape[1]);
         var ids = mask.logical_not().to_type(ScalarType.Int64).cumsum(1).sub(1).masked_fill(mask, 0);
         if (maxLength is { } limit) ids = ids.masked_fill(ids.ge(limit), 0);
         var rows = table.shape[1];
-        if (ids.numel() > 0)
+        if (validate && ids.numel() > 0)
         {
             var largest = ids.max().item<long>();
             if (largest >= rows)

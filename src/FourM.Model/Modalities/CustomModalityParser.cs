@@ -20,7 +20,9 @@ internal static class CustomModalityParser
                 Name = name, Type = ModalityType.Image,
                 EncoderEmbedding = !input ? null : vocab is null ? EncoderEmbeddingKind.ImagePixels : EncoderEmbeddingKind.ImageTokens,
                 DecoderEmbedding = output && vocab is not null ? DecoderEmbeddingKind.ImageTokens : null,
-                VocabSize = vocab, PatchSize = Int(item, "patch_size") ?? 16, ImageSize = Int(item, "image_size"),
+                VocabSize = vocab, PatchSize = Int(item, "patch_size") ?? 16,
+                // "grid": n tokens per side is shorthand for image_size = n * patch_size.
+                ImageSize = Int(item, "image_size") ?? Int(item, "grid") * (Int(item, "patch_size") ?? 16),
                 NumChannels = Int(item, "num_channels") ?? (vocab is null ? 3 : null),
                 SinCosPositions = Bool(item, "sincos_pos_emb") ?? true,
             },

@@ -39,7 +39,7 @@ public sealed class ModalityRegistry
 
     /// <summary>
     /// Registers user modalities from JSON objects: <c>{"name", "type": "img"|"seq"|"seq_emb", "vocab_size", "patch_size",
-    /// "image_size", "max_length", "max_tokens", "num_channels", "sincos_pos_emb", "orig_emb_dim"}</c>.
+    /// "image_size" or "grid" (tokens per side), "max_length", "max_tokens", "num_channels", "sincos_pos_emb", "orig_emb_dim"}</c>.
     /// </summary>
     public void RegisterFromJson(JsonElement array, string source)
     {

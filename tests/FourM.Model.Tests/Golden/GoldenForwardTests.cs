@@ -11,14 +11,21 @@ public sealed class GoldenForwardTests
     private const double ActivationTolerance = 1e-5;
     private const double LossTolerance = 1e-6;
 
-    private static (FourMModel Model, TrainingForwardResult Result, SafetensorsFile Outputs) Run(string? decoderOrderFromReadme = null)
+    /// <summary>README.json → forward → decoder_modality_order: the order the reference's shuffle produced.</summary>
+    private static List<string> ReferenceDecoderOrder()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Goldens.File("README.json")));
+        return doc.RootElement.GetProperty("forward").GetProperty("decoder_modality_order").EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    private static (FourMModel Model, TrainingForwardResult Result, SafetensorsFile Outputs) Run(bool referenceDecoderOrder = false)
     {
         var model = FourMModel.Load(Goldens.File("model.safetensors"), ScalarType.Float32, CPU);
         using var inputs = SafetensorsFile.Open(Goldens.File("inputs.safetensors"));
         var batch = SampleDictionaryReader.Read(inputs, model.Config.DomainsIn.Concat(model.Config.DomainsOut));
         var numEncoder = inputs.ReadTensor("num_encoder_tokens").item<long>();
         var numDecoder = inputs.ReadTensor("num_decoder_tokens").item<long>();
-        IReadOnlyList<string>? order = decoderOrderFromReadme is null ? null : ["caption", "tok_semseg@224", "tok_depth@224"];
+        IReadOnlyList<string>? order = referenceDecoderOrder ? ReferenceDecoderOrder() : null;
         using var inference = inference_mode();
         var result = model.ForwardTraining(batch, numEncoder, numDecoder, order);
         return (model, result, SafetensorsFile.Open(Goldens.File("outputs.safetensors")));
@@ -65,7 +72,7 @@ public sealed class GoldenForwardTests
     [GoldenFact]
     public void DecoderTensorsMatchInTheReferenceModalityOrder()
     {
-        var (model, result, outputs) = Run(decoderOrderFromReadme: "README.json");
+        var (model, result, outputs) = Run(referenceDecoderOrder: true);
         using (model) using (result) using (outputs)
         {
             AssertClose(outputs, "decoder.tokens", result.Decoder.Tokens, ActivationTolerance);

@@ -99,4 +99,29 @@ public sealed class StepBatcherTests
         Assert.Single(second);
         Assert.NotEqual(first[0].Scheduling.ModelId, second[0].Scheduling.ModelId);
     }
+
+    [Fact]
+    public void Rows_of_very_different_lengths_are_not_padded_into_one_batch()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero });
+        var now = Stopwatch.GetTimestamp();
+        var longJob = Jobs.Job("long") with { State = new FourM.Generation.Batching.SampleState
+        {
+            Modalities =
+            [
+                new FourM.Generation.Batching.ModalityState { Modality = "caption", Tokens = new long[64], InputMask = new bool[64], TargetMask = Enumerable.Repeat(true, 64).ToArray() },
+                new FourM.Generation.Batching.ModalityState { Modality = "tok_rgb@224", Tokens = new long[4], InputMask = [true, true, true, true], TargetMask = new bool[4] },
+            ],
+        } };
+        batcher.Enqueue(Jobs.Queued("short"), now);
+        batcher.Enqueue(new StepQueuedJob(longJob, new JobScheduling("long", "m", 1, null)), now);
+
+        Assert.Single(batcher.TryTake(now, out _)!);
+        Assert.Single(batcher.TryTake(now, out _)!);
+
+        var unbucketed = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, BucketByLength = false });
+        unbucketed.Enqueue(Jobs.Queued("short"), now);
+        unbucketed.Enqueue(new StepQueuedJob(longJob, new JobScheduling("long", "m", 1, null)), now);
+        Assert.Equal(2, unbucketed.TryTake(now, out _)!.Count);
+    }
 }

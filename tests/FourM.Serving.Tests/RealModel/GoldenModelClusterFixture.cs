@@ -4,6 +4,7 @@ using FourM.Generation.Network;
 using FourM.Grains.Devices;
 using FourM.Grains.Hosting;
 using FourM.Model;
+using FourM.Serving.Tests.Fakes;
 using FourM.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -25,6 +26,11 @@ public sealed class GoldenModelClusterFixture : IAsyncLifetime
     public IClusterClient Client => Cluster.Client;
     public IReadOnlyList<string> SiloNames => Cluster.Silos.Select(s => s.Name).ToList();
 
+    private readonly Dictionary<string, GatedRunner> _runners = new(StringComparer.Ordinal);
+
+    /// <summary>The runner of a silo's device (created on its first job; null before).</summary>
+    public GatedRunner? RunnerOn(string silo) { lock (_runners) return _runners.GetValueOrDefault(silo); }
+
     /// <summary>A runner over a freshly loaded copy of the golden model (the in-process reference uses its own).</summary>
     public static StepBatchRunner LoadRunner()
     {
@@ -36,13 +42,17 @@ public sealed class GoldenModelClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.AddFourMServing(o =>
+        builder.ConfigureSilo((siloOptions, silo) => silo.AddFourMServing(o =>
         {
             o.Devices.Add(Device);
             o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(20);
-            o.RunnerFactory = _ => new DelegateRunnerFactory((model, _) => model == Model
-                ? LoadRunner()
-                : throw new ArgumentException($"unknown model '{model}' (this cluster serves '{Model}')"));
+            o.RunnerFactory = _ => new DelegateRunnerFactory((model, _) =>
+            {
+                if (model != Model) throw new ArgumentException($"unknown model '{model}' (this cluster serves '{Model}')");
+                var runner = new GatedRunner(LoadRunner());
+                lock (_runners) _runners[siloOptions.SiloName] = runner;
+                return runner;
+            });
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -3,6 +3,7 @@ using FourM.Generation.Batching;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Grains.Sessions;
+using FourM.Serving.Tests.Fakes;
 using FourM.TestSupport;
 using System.Diagnostics;
 using Xunit;
@@ -77,8 +78,8 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
         var requests = new (string Id, SessionRequest Request)[]
         {
             ("real-1", DepthToSemsegToCaption(11, ServingMode.Colocated)),
-            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Fused)),
-            ("real-3", DepthToSemsegToCaption(13, ServingMode.Fused)),
+            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Colocated)),
+            ("real-3", DepthToSemsegToCaption(13, ServingMode.Colocated)),
             ("real-4", RgbToDepthAndSemseg(14, ServingMode.Colocated)),
         };
         var clock = Stopwatch.StartNew();
@@ -87,6 +88,8 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
         output.WriteLine($"{requests.Length} sessions served in {clock.Elapsed.TotalSeconds:0.0} s");
 
         for (var i = 0; i < requests.Length; i++) AssertMatchesInProcessGenerator(requests[i].Request, results[i]);
+        // The sessions really shared batches on the device (so batching did not change anyone's tokens).
+        Assert.Contains(fixture.SiloNames.SelectMany(s => fixture.RunnerOn(s)?.BatchSizes ?? []), size => size > 1);
     }
 
     [GoldenFact]
@@ -99,5 +102,79 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
 
         Assert.NotEqual(DeviceAddress.Parse(result.Status.Device!).Silo, DeviceAddress.Parse(result.Status.DecoderDevice!).Silo);
         AssertMatchesInProcessGenerator(request, result);
+    }
+
+    [GoldenFact]
+    public async Task A_real_session_resumes_after_deactivation_with_the_generators_tokens()
+    {
+        var silo = fixture.SiloNames[0];
+        var device = new DeviceAddress(silo, GoldenModelClusterFixture.Device).ToString();
+        var request = DepthToSemsegToCaption(31, ServingMode.Fused) with { Device = device };
+        var session = fixture.Client.GetGrain<IGenerationSessionGrain>("real-resumed");
+        // Load the model on that device first, so that the gate can be installed on its runner.
+        var warm = fixture.Client.GetGrain<IGenerationSessionGrain>("real-resume-warmup");
+        await warm.Start(RgbToDepthAndSemseg(30, ServingMode.Fused) with { Device = device });
+        await warm.WaitForCompletion().WaitAsync(Patience);
+        var runner = fixture.RunnerOn(silo)!;
+        using var gate = new RunnerGate(initialPermits: 2);
+        runner.Gate = gate;
+        try
+        {
+            await session.Start(request);
+            while (gate.Waiting == 0) await Task.Delay(10);                  // steps 1-2 done, step 3 held on the device
+            while ((await session.GetStatus()).CompletedSteps < 2) await Task.Delay(10);
+
+            await fixture.Cluster.DeactivateAsync(session);
+            await fixture.Cluster.WaitForDeactivationAsync(session);
+            gate.Open();
+
+            Assert.Equal(2, (await session.GetStatus()).ResumedFromStep);
+            var result = await session.WaitForCompletion().WaitAsync(Patience);
+            AssertMatchesInProcessGenerator(request, result);
+            Assert.Equal(result.Status.TotalSteps + 1, runner.JobsOf("real-resumed"));
+        }
+        finally
+        {
+            runner.Gate = null;
+            gate.Open();
+        }
+    }
+
+    [GoldenFact]
+    public async Task Cancelling_a_real_session_frees_the_device()
+    {
+        var silo = fixture.SiloNames[1];
+        var device = new DeviceAddress(silo, GoldenModelClusterFixture.Device).ToString();
+        var warm = fixture.Client.GetGrain<IGenerationSessionGrain>("real-cancel-warmup");
+        await warm.Start(RgbToDepthAndSemseg(40, ServingMode.Colocated) with { Device = device });
+        await warm.WaitForCompletion().WaitAsync(Patience);
+        var runner = fixture.RunnerOn(silo)!;
+        using var gate = new RunnerGate(initialPermits: 1);
+        runner.Gate = gate;
+        try
+        {
+            var session = fixture.Client.GetGrain<IGenerationSessionGrain>("real-cancelled");
+            await session.Start(DepthToSemsegToCaption(41, ServingMode.Colocated) with { Device = device });
+            while (gate.Waiting == 0) await Task.Delay(10);                  // step 1 done, step 2 held on the device while encoding
+            var status = await session.Cancel().WaitAsync(Patience);
+            gate.Open();
+
+            Assert.Equal(SessionPhase.Cancelled, status.Phase);
+            var load = await fixture.Client.GetGrain<IDeviceGrain>(device).GetLoad();
+            Assert.Equal(0, load.QueuedJobs);
+            Assert.Equal(0, load.ActiveSessions);
+            var jobsAtCancel = runner.JobsOf("real-cancelled");
+            var next = fixture.Client.GetGrain<IGenerationSessionGrain>("real-after-cancel");
+            var after = RgbToDepthAndSemseg(42, ServingMode.Colocated) with { Device = device };
+            await next.Start(after);
+            AssertMatchesInProcessGenerator(after, await next.WaitForCompletion().WaitAsync(Patience));
+            Assert.Equal(jobsAtCancel, runner.JobsOf("real-cancelled"));       // nothing of it ran after the cancel
+            Assert.Equal(0, (await fixture.Client.GetGrain<IDeviceGrain>(device).GetLoad()).HeldContexts);
+        }
+        finally
+        {
+            runner.Gate = null;
+            gate.Open();
+        }
     }
 }
