@@ -68,12 +68,46 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
         return IsUnstarted(status) ? throw new SessionNotFoundException(sessionId) : status;
     }
 
-    /// <summary>The session's current status, then one update per step until it ends.</summary>
+    /// <summary>
+    /// The session's current status, then one update per step until it ends. A step may outlast the call timeout (an
+    /// autoregressive caption is one long step) and a session may move between activations: the watch then resumes,
+    /// starting again with the current status (an update that fell between the two watches is folded into it).
+    /// </summary>
     public async IAsyncEnumerable<StepUpdate> WatchAsync(string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await GetStatusAsync(sessionId);
-        await foreach (var update in Session(sessionId).Watch(cancellationToken).WithBatchSize(1).WithCancellation(cancellationToken))
-            yield return update;
+        while (true)
+        {
+            var updates = Session(sessionId).Watch(cancellationToken).WithBatchSize(1).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    StepUpdate update;
+                    try
+                    {
+                        if (!await updates.MoveNextAsync()) yield break;
+                        update = updates.Current;
+                    }
+                    catch (Exception ex) when (ex is TimeoutException or EnumerationAbortedException && !cancellationToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    yield return update;
+                    if (IsFinal(update.Phase)) yield break;
+                }
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(updates);
+            }
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<StepUpdate> updates)
+    {
+        try { await updates.DisposeAsync(); }
+        catch (Exception ex) when (ex is TimeoutException or EnumerationAbortedException or OrleansException) { }
     }
 
     public async Task<SessionStatus> CancelAsync(string sessionId)

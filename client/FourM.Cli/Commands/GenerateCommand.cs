@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FourM.Client;
 using FourM.Client.Contracts;
+using FourM.Generation.Modalities;
 using FourM.Grains.Interfaces.Sessions;
 
 namespace FourM.Cli.Commands;
@@ -82,7 +83,7 @@ public sealed class GenerateCommand : ICliCommand
                 targets.Add(new GenerationTarget
                 {
                     Modality = modality,
-                    Scheme = cl.Get("scheme", "roar"),
+                    Scheme = cl.Get("scheme") ?? DefaultScheme(modality),
                     Steps = cl.GetInt("steps", 8),
                     TokenSchedule = cl.Get("token-schedule", "linear"),
                     Temperature = Double(cl, "temperature", 1.0),
@@ -102,6 +103,10 @@ public sealed class GenerateCommand : ICliCommand
             Mode = cl.Get("mode", request.Mode),
         };
     }
+
+    /// <summary>Image-token targets decode with ROAR, sequences (captions, detections) autoregressively.</summary>
+    public static string DefaultScheme(string modality) =>
+        ModalityCatalog.Default.All.FirstOrDefault(m => m.Name == modality)?.Kind == ModalityKind.Sequence ? "autoregressive" : "roar";
 
     private static double Double(CommandLine cl, string name, double fallback) =>
         cl.Get(name) is { } text

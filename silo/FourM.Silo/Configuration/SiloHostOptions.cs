@@ -18,6 +18,8 @@ public sealed class SiloHostOptions
     public string? AdvertisedIP { get; set; }
     public string ClusterId { get; set; } = "fourm";
     public string ServiceId { get; set; } = "fourm";
+    /// <summary>Orleans response timeout of calls made by this silo (session → device grains); keep it ≥ <c>FourM:Serving:StepTimeout</c>.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>On shutdown, how long to wait for this silo's devices to finish their sessions before stopping.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Whole shutdown budget (drain + Orleans' graceful stop).</summary>

@@ -70,7 +70,13 @@ public static class SiloApp
             });
             orleans.AddIncomingGrainCallFilter<DrainingCallFilter>();
             orleans.AddIncomingGrainCallFilter<PlanErrorCallFilter>();
-            orleans.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
+            orleans.Configure<SiloMessagingOptions>(o =>
+            {
+                o.CancelRequestOnTimeout = true;
+                // One device call can be a whole autoregressive caption on a slow device; the serving layer's own
+                // StepTimeout is the real bound, so Orleans must not give up earlier.
+                o.ResponseTimeout = silo.ResponseTimeout;
+            });
         });
 
         builder.Services.AddSingleton<SiloHealthState>();

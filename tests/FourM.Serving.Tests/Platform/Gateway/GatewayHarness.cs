@@ -20,6 +20,8 @@ public sealed class GatewayHarness : IAsyncLifetime
     private InProcessTestCluster _cluster = null!;
     private WebApplication _app = null!;
 
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(1);
+
     public HttpClient Http { get; private set; } = null!;
     public FourMClient Client { get; private set; } = null!;
 
@@ -32,6 +34,8 @@ public sealed class GatewayHarness : IAsyncLifetime
             foreach (var type in options.Classes.Where(t => typeof(IGenerationSessionGrain).IsAssignableFrom(t) && t != typeof(ScriptedSessionGrain)).ToList())
                 options.Classes.Remove(type);
         }));
+        // Short call timeout: long steps must not break watches (the SDK resumes them).
+        clusterBuilder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout));
         _cluster = clusterBuilder.Build();
         await _cluster.DeployAsync();
 

@@ -15,6 +15,9 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
     public const string RejectModel = "reject";
     public static readonly TimeSpan RejectRetryAfter = TimeSpan.FromSeconds(3.2);
     public const int TokensPerTarget = 4;
+    /// <summary>Model whose steps each take <see cref="SlowStep"/> (longer than the harness client's response timeout).</summary>
+    public const string SlowModel = "slow";
+    public static readonly TimeSpan SlowStep = TimeSpan.FromSeconds(2.5);
 
     private readonly List<StepUpdate> _updates = [];
     private readonly List<Channel<StepUpdate>> _watchers = [];
@@ -47,7 +50,7 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
             foreach (var target in _request!.Targets)
                 for (int step = 1; step <= target.DecodingSteps; step++)
                 {
-                    await Task.Delay(5, cancellationToken);
+                    await Task.Delay(_request.ModelId == SlowModel ? SlowStep : TimeSpan.FromMilliseconds(5), cancellationToken);
                     _status = _status with { CompletedSteps = _status.CompletedSteps + 1, CurrentTarget = target.Modality };
                     bool last = _status.CompletedSteps == _status.TotalSteps;
                     if (last) _status = _status with { Phase = SessionPhase.Completed };

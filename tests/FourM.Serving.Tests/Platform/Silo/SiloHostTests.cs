@@ -26,6 +26,7 @@ public sealed class ReadySiloFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Silo.DisposeAsync();
 }
 
+[Collection(SiloHostCollection.Name)]
 public sealed class SiloHostTests(ReadySiloFixture fixture) : IClassFixture<ReadySiloFixture>
 {
     private SiloHostHarness Silo => fixture.Silo;
@@ -95,6 +96,7 @@ public sealed class SiloHostTests(ReadySiloFixture fixture) : IClassFixture<Read
     }
 }
 
+[Collection(SiloHostCollection.Name)]
 public sealed class SiloHostLifecycleTests
 {
     [Fact]
@@ -142,6 +144,7 @@ public sealed class SiloHostLifecycleTests
 }
 
 /// <summary>The silo exactly as <c>dotnet run --project silo/FourM.Silo</c> starts it (only ports and name made unique).</summary>
+[Collection(SiloHostCollection.Name)]
 public sealed class DefaultSiloTests
 {
     [Fact]
@@ -164,6 +167,7 @@ public sealed class DefaultSiloTests
 }
 
 /// <summary>The product planner behind the silo host: captions are tokenized; impossible requests come back as invalid requests.</summary>
+[Collection(SiloHostCollection.Name)]
 public sealed class ProductPlannerTests
 {
     private static async Task<SiloHostHarness> StartAsync() =>
@@ -207,6 +211,7 @@ public sealed class ProductPlannerTests
 }
 
 /// <summary>Two silo hosts on one machine: distinct ports, the second joining through the first's silo endpoint.</summary>
+[Collection(SiloHostCollection.Name)]
 public sealed class MultiSiloTests
 {
     [Fact]
