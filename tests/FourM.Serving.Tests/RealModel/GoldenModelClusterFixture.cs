@@ -45,7 +45,9 @@ public sealed class GoldenModelClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((siloOptions, silo) => silo.AddFourMServing(o =>
         {
             o.Devices.Add(Device);
-            o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(20);
+            // Long enough for concurrently started sessions to meet in one batch even on a loaded 2-core CI machine; a lone
+            // session is not slowed, since the engine fires as soon as every registered session is waiting.
+            o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(400);
             o.RunnerFactory = _ => new DelegateRunnerFactory((model, _) =>
             {
                 if (model != Model) throw new ArgumentException($"unknown model '{model}' (this cluster serves '{Model}')");
