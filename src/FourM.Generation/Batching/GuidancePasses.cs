@@ -43,6 +43,6 @@ public static class GuidancePasses
         // zip(cond_weights, cond_logits): the shorter list decides how many conditions count.
         int count = Math.Min(job.Step.CfgScales.Length, passLogits.Count - 1);
         var terms = Enumerable.Range(0, count).Select(i => job.Step.CfgScales[i] * (passLogits[i] - unconditional)).ToArray();
-        return unconditional + TorchSharp.torch.stack(terms).sum(0);
+        return unconditional + TorchSharp.torch.stack(terms).sum(dim: 0);
     }
 }

@@ -159,7 +159,5 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         var kind = _catalog[target].Kind;
         if (job.Step.Scheme == DecodingScheme.Autoregressive ? kind != ModalityKind.Sequence : kind != ModalityKind.Image)
             throw new GenerationPlanException($"job {job.JobId}: {job.Step.Scheme} cannot decode '{target}' ({kind})");
-        if (job.Conditions is not null && job.Step.Scheme == DecodingScheme.Autoregressive)
-            throw new GenerationPlanException($"job {job.JobId}: multi-condition guidance supports image targets only");
     }
 }

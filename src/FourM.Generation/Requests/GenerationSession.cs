@@ -28,8 +28,8 @@ public sealed class GenerationSession
         Seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         if (request.WeightedConditions is { } sets)
         {
-            if (Plan.Any(s => s.Scheme == DecodingScheme.Autoregressive))
-                throw new GenerationPlanException("weighted multi-condition guidance supports image targets only (as in the reference)");
+            // Unlike the reference (image targets only), sequence targets are supported too: the autoregressive step combines the
+            // weighted passes' logits for every token.
             _conditions = sets.Select(set => initialiser.Initialise(set, new GenerationChain { CondDomains = [], Targets = [] })).ToList();
             // generate_multi_guided: every condition also holds the (still empty) current target.
             foreach (var condition in _conditions) condition.Modalities.Add(State[Plan[0].TargetDomain].Clone());

@@ -38,8 +38,6 @@ public sealed class ChainedScheduleBuilder(ModalityCatalog? catalog = null)
             {
                 if (modality.Kind != ModalityKind.Sequence)
                     throw new GenerationPlanException($"autoregressive decoding needs a sequence modality; '{target.Domain}' is {modality.Kind}");
-                if (target.CfgWeights is not null)
-                    throw new GenerationPlanException($"target '{target.Domain}': multi-condition guidance supports image targets only");
                 if (target.Tokens < 2) throw new GenerationPlanException($"target '{target.Domain}': an autoregressive target needs at least 2 slots, got {target.Tokens}");
                 steps.Add(new GenerationStepSpec(target.Domain, target.Scheme, null, target.Temperature, cfg, guidanceConditions.ToArray()));
                 // The reference 'continue's here: sequence targets never join the guidance conditions.

@@ -2,6 +2,7 @@ using FourM.Generation.Batching;
 using FourM.Generation.Network;
 using FourM.Generation.Requests;
 using FourM.Generation.Schedules;
+using FourM.TestSupport;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -70,5 +71,42 @@ public sealed class EncoderDecoderSplitTests
         // The finished depth target became a third condition.
         Assert.Equal(3, session.Conditions!.Count);
         Assert.All(session.State["tok_normal@224"].TargetMask, Assert.True);
+    }
+
+    /// <summary>Uses the golden tiny model: its perturbed weights make conditions matter (a freshly initialised model barely listens).</summary>
+    [GoldenFact]
+    public void Weighted_conditions_also_guide_a_sequence_target()
+    {
+        using var model = FourM.Model.FourMModel.Load(Goldens.File("model.safetensors"), ScalarType.Float32, CPU);
+        var request = new GenerationRequest
+        {
+            Inputs = [],
+            WeightedConditions =
+            [
+                [new GenerationInput { Modality = "tok_depth@224", Tokens = Enumerable.Range(0, 196).Select(i => (long)(i * 13 % 8192)).ToArray() }],
+                [new GenerationInput { Modality = "tok_semseg@224", Tokens = Enumerable.Range(0, 196).Select(i => (long)(i * 7 % 4096)).ToArray() }],
+            ],
+            Chain = new GenerationChain
+            {
+                CondDomains = [],
+                Targets = [new TargetPlan { Domain = "caption", Scheme = DecodingScheme.Autoregressive, Tokens = 9, Temperature = 0.5, CfgWeights = [1.5, -0.5] }],
+            },
+            Seed = 4,
+        };
+        Tensor? firstTokenLogits = null;
+        var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions
+        {
+            TokenLogitsObserver = (_, index, logits) => { if (index == 0) firstTokenLogits = logits.clone().DetachFromDisposeScope(); },
+        });
+        var first = new FourMGenerator(runner).Generate(request);
+        using var weighted = firstTokenLogits!;
+        var again = new FourMGenerator(runner).Generate(request);
+        new FourMGenerator(runner).Generate(request with { Chain = request.Chain with { Targets = [request.Chain.Targets[0] with { CfgWeights = [1.0, 0.0] }] } });
+        using var firstConditionOnly = firstTokenLogits!;
+        Assert.NotEmpty(first["caption"].Tokens);
+        Assert.Equal(first["caption"].Tokens, again["caption"].Tokens);
+        // The weights reach the logits: L_u + 1.5 (L_1 - L_u) - 0.5 (L_2 - L_u) differs from L_1.
+        var difference = (weighted - firstConditionOnly).abs().max().item<float>();
+        Assert.True(difference > 1e-4f, $"max difference {difference}, same object {ReferenceEquals(weighted, firstConditionOnly)}");
     }
 }
