@@ -35,13 +35,16 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs)
     {
         var handles = EncodeBatch(jobs);
-        return DecodeBatch(jobs.Zip(handles).ToList());
+        var results = DecodeBatch(jobs.Zip(handles).ToList());
+        _options.Profile?.EndStep();
+        return results;
     }
 
     public IReadOnlyList<ContextHandle> EncodeBatch(IReadOnlyList<StepJob> jobs)
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
+        _options.Profile?.Start();
         foreach (var job in jobs) Validate(job);
         var passes = jobs.Select(j => GuidancePasses.Build(j, _catalog)).ToList();
         var flat = passes.SelectMany(p => p).ToList();
@@ -55,6 +58,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             handles.Add(_store.Add(contexts.Skip(offset).Take(p.Count).ToList()));
             offset += p.Count;
         }
+        _options.Profile?.Mark(StepProfile.Encoder);
         return handles;
     }
 
@@ -69,11 +73,13 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var sequence = new List<int>();
             for (int i = 0; i < work.Count; i++)
                 (work[i].Job.Step.Scheme == DecodingScheme.Autoregressive ? sequence : image).Add(i);
+            _options.Profile?.Start();
             DecodeImageSteps(work, image, results);
             if (sequence.Count > 0)
             {
                 var arResults = _autoregressive.Run(sequence.Select(i => (work[i].Job, _store.Get(work[i].Context))).ToList());
                 for (int k = 0; k < sequence.Count; k++) results[sequence[k]] = arResults[k];
+                _options.Profile?.Mark(StepProfile.Autoregressive);
             }
         }
         finally
@@ -117,10 +123,12 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             foreach (var context in passContexts) { queries.Add(query); contexts.Add(context); }
         }
         if (active.Count == 0) return;
+        _options.Profile?.Mark(StepProfile.Host);
         var decoded = _options.BatchGuidancePasses
             ? DecoderRows.Decode(_network, queries, contexts)
             : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
         var rowLogits = LogitsByTarget(active.SelectMany(a => Enumerable.Range(a.FirstRow, a.Rows).Select(r => (Row: r, Target: work[a.Index].Job.Step.TargetDomain))).ToList(), decoded);
+        _options.Profile?.Mark(StepProfile.Decoder);
         foreach (var (index, random, positions, first, rows) in active)
         {
             var job = work[index].Job;
@@ -130,6 +138,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             results[index] = ImageStep.Complete(job, positions, logits, random);
             random.Dispose();
         }
+        _options.Profile?.Mark(StepProfile.Sampling);
     }
 
     /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>
