@@ -16,57 +16,24 @@ public static class EncoderPass
     public static IReadOnlyList<Tensor> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
     {
         using var scope = NewDisposeScope();
-        var contents = new List<Tensor>(samples.Count);
-        var embeddings = new List<Tensor>(samples.Count);
-        foreach (var sample in samples)
-        {
-            var (content, embedding) = EmbedInputs(network, sample);
-            contents.Add(content);
-            embeddings.Add(embedding);
-        }
         var result = new Tensor[samples.Count];
-        var encoded = Enumerable.Range(0, samples.Count).Where(i => contents[i].shape[0] > 0).ToList();
-        foreach (var i in Enumerable.Range(0, samples.Count).Except(encoded))
+        var batch = EncoderInputBatch.Build(network, samples);
+        if (batch is not null)
+        {
+            var padding = PaddingMask(batch.Rows.Select(s => batch.Lengths[s]).ToArray(), batch.MaxLength, network.Device);
+            var output = network.Encode(batch.Content + batch.Embedding, padding);
+            var context = network.ProjectContext(output, batch.Embedding);
+            for (int r = 0; r < batch.Rows.Length; r++)
+                result[batch.Rows[r]] = context[r].narrow(0, 0, batch.Lengths[batch.Rows[r]]).MoveToOuterDisposeScope();
+        }
+        for (int i = 0; i < samples.Count; i++)
         {
             // No input at all (e.g. the unconditional pass of a single-condition request). The reference then cross-attends
             // over zero keys, which contributes exactly zero; one all-zero context row does the same in bias-free models
             // (context_norm(0) = 0, so its key and value are 0), and it keeps the row batchable.
-            result[i] = torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device).MoveToOuterDisposeScope();
-        }
-        if (encoded.Count > 0)
-        {
-            long maxLength = encoded.Max(i => contents[i].shape[0]);
-            var tokens = Pad(encoded.Select(i => contents[i]).ToList(), maxLength, network);
-            var emb = Pad(encoded.Select(i => embeddings[i]).ToList(), maxLength, network);
-            var padding = PaddingMask(encoded.Select(i => contents[i].shape[0]).ToArray(), maxLength, network.Device);
-            var output = network.Encode(tokens + emb, padding);
-            var context = network.ProjectContext(output, emb);
-            for (int r = 0; r < encoded.Count; r++)
-                result[encoded[r]] = context[r].narrow(0, 0, contents[encoded[r]].shape[0]).MoveToOuterDisposeScope();
+            result[i] ??= torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device).MoveToOuterDisposeScope();
         }
         return result;
-    }
-
-    private static (Tensor Content, Tensor Embedding) EmbedInputs(IGenerationNetwork network, SampleState sample)
-    {
-        var contents = new List<Tensor>();
-        var embeddings = new List<Tensor>();
-        foreach (var modality in sample.Modalities)
-        {
-            if (!network.HasEncoderInput(modality.Modality)) continue;
-            var valid = ValidPositions(modality.InputMask);
-            if (valid.Length == 0) continue;
-            var (content, embedding) = network.EmbedEncoderInput(modality);
-            var index = torch.tensor(valid, device: network.Device);
-            contents.Add(content.index_select(0, index));
-            embeddings.Add(embedding.index_select(0, index));
-        }
-        if (contents.Count == 0)
-        {
-            var empty = torch.zeros(0, network.Dim, dtype: network.ComputeType, device: network.Device);
-            return (empty, empty);
-        }
-        return (torch.cat(contents, 0), torch.cat(embeddings, 0));
     }
 
     public static long[] ValidPositions(bool[] mask)

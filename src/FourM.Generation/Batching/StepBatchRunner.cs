@@ -103,42 +103,55 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results)
     {
-        var active = new List<(int Index, JobRandom Random, long[] Positions, int FirstRow, int Rows)>();
-        var queries = new List<Tensor>();
-        var contexts = new List<Tensor>();
+        var active = new List<int>();
         foreach (var i in indices)
         {
-            var (job, handle) = work[i];
+            var job = work[i].Job;
             if (job.Step.NumTokens == 0)
             {
                 // A zero-token step (cosine schedules) changes nothing; the next step reseeds, so skipping it is exact.
                 results[i] = new StepResult(job.JobId, job.State.Clone(), 0) { Conditions = job.Conditions?.Select(c => c.Clone()).ToList() };
                 continue;
             }
-            var random = JobRandom.Create(job.Seed, _network.Device);
-            var positions = ImageStep.SelectPositions(job, random, _network.Device);
-            var query = ImageStep.Queries(_network, job, positions);
-            var passContexts = _store.Get(handle);
-            active.Add((i, random, positions, queries.Count, passContexts.Count));
-            foreach (var context in passContexts) { queries.Add(query); contexts.Add(context); }
+            active.Add(i);
         }
         if (active.Count == 0) return;
-        _options.Profile?.Mark(StepProfile.Host);
-        var decoded = _options.BatchGuidancePasses
-            ? DecoderRows.Decode(_network, queries, contexts)
-            : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
-        var rowLogits = LogitsByTarget(active.SelectMany(a => Enumerable.Range(a.FirstRow, a.Rows).Select(r => (Row: r, Target: work[a.Index].Job.Step.TargetDomain))).ToList(), decoded);
-        _options.Profile?.Mark(StepProfile.Decoder);
-        foreach (var (index, random, positions, first, rows) in active)
+        var jobs = active.Select(i => work[i].Job).ToList();
+        var randoms = jobs.Select(job => JobRandom.Create(job.Seed, _network.Device)).ToList();
+        try
         {
-            var job = work[index].Job;
-            var passLogits = Enumerable.Range(first, rows).Select(r => rowLogits[r]).ToList();
-            var logits = GuidancePasses.Combine(job, passLogits);
-            _options.ImageLogitsObserver?.Invoke(job, positions, logits);
-            results[index] = ImageStep.Complete(job, positions, logits, random);
-            random.Dispose();
+            var positions = ImageStep.SelectPositions(jobs, randoms, _network.Device);
+            var jobQueries = ImageStep.Queries(_network, jobs, positions);
+            var queries = new List<Tensor>();
+            var contexts = new List<Tensor>();
+            var firstRow = new int[jobs.Count];
+            var rowCount = new int[jobs.Count];
+            for (int j = 0; j < jobs.Count; j++)
+            {
+                var passContexts = _store.Get(work[active[j]].Context);
+                (firstRow[j], rowCount[j]) = (queries.Count, passContexts.Count);
+                foreach (var context in passContexts) { queries.Add(jobQueries[j]); contexts.Add(context); }
+            }
+            _options.Profile?.Mark(StepProfile.Host);
+            var decoded = _options.BatchGuidancePasses
+                ? DecoderRows.Decode(_network, queries, contexts)
+                : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
+            var rowLogits = LogitsByTarget(Enumerable.Range(0, jobs.Count).SelectMany(j => Enumerable.Range(firstRow[j], rowCount[j]).Select(r => (Row: r, Target: jobs[j].Step.TargetDomain))).ToList(), decoded);
+            _options.Profile?.Mark(StepProfile.Decoder);
+            var guided = new Tensor[jobs.Count];
+            for (int j = 0; j < jobs.Count; j++)
+            {
+                guided[j] = GuidancePasses.Combine(jobs[j], Enumerable.Range(firstRow[j], rowCount[j]).Select(r => rowLogits[r]).ToList());
+                _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j], guided[j]);
+            }
+            var completed = ImageStep.Complete(jobs, positions, guided, randoms);
+            for (int j = 0; j < jobs.Count; j++) results[active[j]] = completed[j];
+            _options.Profile?.Mark(StepProfile.Sampling);
         }
-        _options.Profile?.Mark(StepProfile.Sampling);
+        finally
+        {
+            foreach (var random in randoms) random.Dispose();
+        }
     }
 
     /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>

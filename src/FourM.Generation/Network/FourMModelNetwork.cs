@@ -27,6 +27,14 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         return (output.X[0].MoveToOuterDisposeScope(), output.Emb[0].MoveToOuterDisposeScope());
     }
 
+    public (Tensor Content, Tensor Embedding) EmbedEncoderInputs(string modality, long[] tokens, bool[] inputMasks, int batch)
+    {
+        using var scope = NewDisposeScope();
+        long n = tokens.Length / batch;
+        var output = Model.EmbedEncoderInput(modality, torch.tensor(tokens, [batch, n], device: Device), torch.tensor(inputMasks, [batch, n], device: Device));
+        return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
+    }
+
     public Tensor Encode(Tensor tokens, Tensor paddingMask) => Model.Encode(tokens, paddingMask.unsqueeze(1));
 
     public Tensor ProjectContext(Tensor encoded, Tensor embedding) => Model.ProjectContext(encoded, embedding);
@@ -37,6 +45,15 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         var tokens = torch.tensor(target.Tokens, device: Device).unsqueeze(0);
         var targetMask = torch.tensor(target.TargetMask, device: Device).unsqueeze(0);
         return Model.EmbedDecoderTarget(target.Modality, tokens, targetMask).Emb[0].MoveToOuterDisposeScope();
+    }
+
+    public Tensor DecoderPositionEmbeddings(string modality, long[] tokens, bool[] targetMasks, int batch)
+    {
+        using var scope = NewDisposeScope();
+        long n = tokens.Length / batch;
+        var ids = torch.tensor(tokens, [batch, n], device: Device);
+        var targetMask = torch.tensor(targetMasks, [batch, n], device: Device);
+        return Model.EmbedDecoderTarget(modality, ids, targetMask).Emb.MoveToOuterDisposeScope();
     }
 
     public Tensor MaskToken => Model.MaskToken.reshape(-1);

@@ -26,6 +26,12 @@ public interface IGenerationNetwork
     /// </summary>
     (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state);
 
+    /// <summary>
+    /// <see cref="EmbedEncoderInput"/> for <paramref name="batch"/> samples of one token modality at once: ids and input masks
+    /// are (batch·N) row-major; returns content and embedding, each (batch, N, D).
+    /// </summary>
+    (Tensor Content, Tensor Embedding) EmbedEncoderInputs(string modality, long[] tokens, bool[] inputMasks, int batch);
+
     /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
     Tensor Encode(Tensor tokens, Tensor paddingMask);
 
@@ -34,6 +40,12 @@ public interface IGenerationNetwork
 
     /// <summary>The decoder's position+modality embedding of every position of the target (N, D); sequences number target positions.</summary>
     Tensor DecoderPositionEmbedding(ModalityState target);
+
+    /// <summary>
+    /// <see cref="DecoderPositionEmbedding"/> for <paramref name="batch"/> targets of one modality and length at once: tokens and
+    /// target masks are (batch·N) row-major; returns (batch, N, D).
+    /// </summary>
+    Tensor DecoderPositionEmbeddings(string modality, long[] tokens, bool[] targetMasks, int batch);
 
     /// <summary>The learned mask token (D) fed as decoder input for image targets.</summary>
     Tensor MaskToken { get; }
