@@ -58,7 +58,16 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor MaskToken => Model.MaskToken.reshape(-1);
 
-    public Tensor DecoderTokenEmbedding(string target, Tensor ids) => Model.DecoderEmbeddingFor(target).EmbedTokens(ids);
+    public Tensor DecoderTokenEmbedding(string target, Tensor ids)
+    {
+        // Generation feeds back ids sampled from this model's own logits head, so they are always in range; the range check
+        // would cost two device→host syncs per decoded token.
+        var embedding = Model.DecoderEmbeddingFor(target);
+        bool validate = embedding.ValidateInputs;
+        embedding.ValidateInputs = false;
+        try { return embedding.EmbedTokens(ids); }
+        finally { embedding.ValidateInputs = validate; }
+    }
 
     public Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask) =>
         Model.Decode(queries, context, selfAttentionMask, contextPaddingMask.unsqueeze(1));

@@ -50,7 +50,7 @@ public interface IGenerationNetwork
     /// <summary>The learned mask token (D) fed as decoder input for image targets.</summary>
     Tensor MaskToken { get; }
 
-    /// <summary>Decoder token embedding of a sequence target (teacher forcing / autoregression).</summary>
+    /// <summary>Decoder token embedding of a sequence target (autoregression: ids come from the model's own head, so they are not range-checked).</summary>
     Tensor DecoderTokenEmbedding(string target, Tensor ids);
 
     /// <summary>
