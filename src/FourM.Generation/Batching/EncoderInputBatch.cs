@@ -71,7 +71,7 @@ public sealed class EncoderInputBatch
             cursor[sample] += valid.Length;
         }
         var zero = torch.zeros(1, network.Dim, dtype: contents[0].dtype, device: network.Device);
-        var gather = torch.tensor(index, device: network.Device);
+        var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => torch.cat([.. parts, zero], 0).index_select(0, gather).reshape(rows.Length, maxLength, network.Dim);
         return new EncoderInputBatch
         {

@@ -43,13 +43,27 @@ public static class EncoderPass
         return positions.ToArray();
     }
 
-    /// <summary>Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too).</summary>
+    /// <summary>
+    /// Stacks (n_i, D) rows into (B, max, D), zero-filled (the reference zeroes padding slots too), with one gather over all
+    /// rows and a zero row rather than one concatenation per row.
+    /// </summary>
     public static Tensor Pad(IReadOnlyList<Tensor> rows, long length, IGenerationNetwork network)
     {
-        var padded = rows.Select(r => r.shape[0] == length
-            ? r
-            : torch.cat([r, torch.zeros(length - r.shape[0], r.shape[1], dtype: r.dtype, device: r.device)], 0)).ToList();
-        return torch.stack(padded, 0);
+        if (rows.All(r => r.shape[0] == length)) return torch.stack(rows.ToArray(), 0);
+        using var scope = NewDisposeScope();
+        long width = rows[0].shape[1];
+        long total = rows.Sum(r => r.shape[0]);
+        var index = new long[rows.Count * length];
+        Array.Fill(index, total);
+        long start = 0;
+        for (int b = 0; b < rows.Count; b++)
+        {
+            for (long k = 0; k < rows[b].shape[0]; k++) index[b * length + k] = start + k;
+            start += rows[b].shape[0];
+        }
+        var zero = torch.zeros(1, width, dtype: rows[0].dtype, device: rows[0].device);
+        var source = torch.cat([.. rows, zero], 0);
+        return source.index_select(0, DeviceArrays.Copy(index, rows[0].device)).reshape(rows.Count, length, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, max) with true on padding slots.</summary>
@@ -58,6 +72,6 @@ public static class EncoderPass
         var mask = new bool[lengths.Length * maxLength];
         for (int b = 0; b < lengths.Length; b++)
             for (long j = lengths[b]; j < maxLength; j++) mask[b * maxLength + j] = true;
-        return torch.tensor(mask, [lengths.Length, maxLength], device: device);
+        return DeviceArrays.Copy(mask, [lengths.Length, maxLength], device);
     }
 }

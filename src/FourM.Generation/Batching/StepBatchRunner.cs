@@ -142,7 +142,8 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             for (int j = 0; j < jobs.Count; j++)
             {
                 guided[j] = GuidancePasses.Combine(jobs[j], Enumerable.Range(firstRow[j], rowCount[j]).Select(r => rowLogits[r]).ToList());
-                _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j], guided[j]);
+                // Diagnostics only: the observer wants host positions, which costs a sync per job.
+                _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j].cpu().data<long>().ToArray(), guided[j]);
             }
             var completed = ImageStep.Complete(jobs, positions, guided, randoms);
             for (int j = 0; j < jobs.Count; j++) results[active[j]] = completed[j];

@@ -31,7 +31,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     {
         using var scope = NewDisposeScope();
         long n = tokens.Length / batch;
-        var output = Model.EmbedEncoderInput(modality, torch.tensor(tokens, [batch, n], device: Device), torch.tensor(inputMasks, [batch, n], device: Device));
+        var output = Model.EmbedEncoderInput(modality, DeviceArrays.Copy(tokens, [batch, n], Device), DeviceArrays.Copy(inputMasks, [batch, n], Device));
         return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
     }
 
@@ -51,8 +51,8 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     {
         using var scope = NewDisposeScope();
         long n = tokens.Length / batch;
-        var ids = torch.tensor(tokens, [batch, n], device: Device);
-        var targetMask = torch.tensor(targetMasks, [batch, n], device: Device);
+        var ids = DeviceArrays.Copy(tokens, [batch, n], Device);
+        var targetMask = DeviceArrays.Copy(targetMasks, [batch, n], Device);
         return Model.EmbedDecoderTarget(modality, ids, targetMask).Emb.MoveToOuterDisposeScope();
     }
 

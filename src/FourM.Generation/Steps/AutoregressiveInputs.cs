@@ -1,3 +1,4 @@
+using FourM.Generation.Batching;
 using FourM.Generation.Network;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public sealed class AutoregressiveInputs
         _network = network;
         _jobs = jobs.Count;
         var byTarget = Enumerable.Range(0, jobs.Count).GroupBy(j => jobs[j].Target).ToList();
-        _targets = byTarget.Select(g => (g.Key, byTarget.Count == 1 ? null : (Tensor?)torch.tensor(g.Select(j => (long)j).ToArray(), device: network.Device))).ToList();
+        _targets = byTarget.Select(g => (g.Key, byTarget.Count == 1 ? null : (Tensor?)DeviceArrays.Copy(g.Select(j => (long)j).ToArray(), network.Device))).ToList();
         _positions = torch.cat(jobs.Select(j => j.PositionEmbeddings).ToArray(), 0);
         int longest = jobs.Max(j => j.Budget);
         var index = new long[longest * jobs.Count];
@@ -36,8 +37,8 @@ public sealed class AutoregressiveInputs
             for (int t = 0; t < longest; t++) index[t * jobs.Count + j] = start + Math.Min(t, jobs[j].Budget - 1);
             start += jobs[j].Budget;
         }
-        _positionIndex = torch.tensor(index, device: network.Device);
-        _rowJob = torch.tensor(jobs.SelectMany((job, j) => Enumerable.Repeat((long)j, job.PassCount)).ToArray(), device: network.Device);
+        _positionIndex = DeviceArrays.Copy(index, network.Device);
+        _rowJob = DeviceArrays.Copy(jobs.SelectMany((job, j) => Enumerable.Repeat((long)j, job.PassCount)).ToArray(), network.Device);
     }
 
     /// <param name="last">(jobs) int64: each job's last token.</param>

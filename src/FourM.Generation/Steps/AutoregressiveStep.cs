@@ -45,7 +45,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             if (positions.Length == 0) throw new GenerationPlanException($"job {job.JobId}: sequence target '{job.Step.TargetDomain}' has no target slots");
             int budget = Math.Min(positions.Length, catalog[job.Step.TargetDomain].MaxTokens);
             if (job.MaxNewTokens is { } cap) budget = Math.Min(budget, cap);
-            var emb = network.DecoderPositionEmbedding(target).index_select(0, torch.tensor(positions, device: network.Device)).narrow(0, 0, budget);
+            var emb = network.DecoderPositionEmbedding(target).index_select(0, DeviceArrays.Copy(positions, network.Device)).narrow(0, 0, budget);
             long start = target.Tokens[positions[0]], end = target.Tokens[positions[^1]];
             decodings.Add(new JobDecoding
             {
@@ -62,7 +62,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         var pending = new List<(Tensor Tokens, bool[] Drawn)>();   // per decoded token: every job's last id, and who drew one
         try
         {
-            var last = torch.tensor(decodings.Select(d => d.Start).ToArray(), device: network.Device);
+            var last = DeviceArrays.Copy(decodings.Select(d => d.Start).ToArray(), network.Device);
             int longest = decodings.Max(d => d.Budget);
             for (int t = 0; t < longest && decodings.Any(d => !d.Finished); t++)
             {
@@ -77,7 +77,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
                 var next = torch.cat(sampled.Select(s => s.Samples).ToArray(), 0);
                 last = active.Length == decodings.Count
                     ? next
-                    : last.index_copy(0, torch.tensor(active.Select(j => (long)j).ToArray(), device: network.Device), next);
+                    : last.index_copy(0, DeviceArrays.Copy(active.Select(j => (long)j).ToArray(), network.Device), next);
                 last = last.MoveToOuterDisposeScope();
                 var drawn = new bool[decodings.Count];
                 foreach (var j in active)
@@ -211,7 +211,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         {
             var input = g.Rows.Length == outputs.Length ? rows.unsqueeze(1)   // one group of every row, in order (BuildGroups)
                 : g.Rows.Length == 1 ? rows.narrow(0, g.Rows[0], 1).unsqueeze(1)
-                : rows.index_select(0, torch.tensor(g.Rows.Select(r => (long)r).ToArray(), device: rows.device)).unsqueeze(1);   // (P, 1, D)
+                : rows.index_select(0, DeviceArrays.Copy(g.Rows.Select(r => (long)r).ToArray(), rows.device)).unsqueeze(1);   // (P, 1, D)
             var output = g.Decoder.Step(input);
             for (int i = 0; i < g.Rows.Length; i++) outputs[g.Rows[i]] = output[i];   // (1, D)
         }

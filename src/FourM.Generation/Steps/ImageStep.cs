@@ -17,9 +17,10 @@ public static class ImageStep
     /// The guided passes reuse these positions (the reference draws the same permutation twice when seeded and different ones
     /// when not, which is its bug 5.11.1). Each job draws its noise from its own stream; all jobs' rows sort in one batched call.
     /// </summary>
-    public static long[][] SelectPositions(IReadOnlyList<StepJob> jobs, IReadOnlyList<JobRandom> randoms, Device device)
+    /// <returns>Per job: the positions (K) as int64 on the device, in the caller's dispose scope (no device→host sync).</returns>
+    public static Tensor[] SelectPositions(IReadOnlyList<StepJob> jobs, IReadOnlyList<JobRandom> randoms, Device device)
     {
-        var result = new long[jobs.Count][];
+        var result = new Tensor[jobs.Count];
         var roar = new List<(int Job, int Count)>();
         for (int j = 0; j < jobs.Count; j++)
         {
@@ -30,32 +31,25 @@ public static class ImageStep
             {
                 if (numSelect > remaining.Length)
                     throw new GenerationPlanException($"job {job.JobId}: MaskGIT step selects {numSelect} tokens but only {remaining.Length} of '{job.Step.TargetDomain}' are still masked");
-                result[j] = remaining;
+                result[j] = DeviceArrays.Copy(remaining, device);
             }
             else roar.Add((j, Math.Min(numSelect, remaining.Length)));
         }
         if (roar.Count == 0) return result;
 
-        // One argsort per target length over all ROAR jobs (rows sort independently), one device→host copy for all of them.
-        using var scope = NewDisposeScope();
-        var orders = new List<Tensor>();
-        var layout = new List<(int Job, int Count, long Offset)>();
-        long offset = 0;
+        // One argsort per target length over all ROAR jobs (rows sort independently).
         foreach (var group in roar.GroupBy(r => jobs[r.Job].State[jobs[r.Job].Step.TargetDomain].TargetMask.Length))
         {
             var members = group.ToList();
-            int n = group.Key, widest = members.Max(m => m.Count);
+            int n = group.Key;
             var masks = new bool[members.Count * n];
             for (int i = 0; i < members.Count; i++)
                 jobs[members[i].Job].State[jobs[members[i].Job].Step.TargetDomain].TargetMask.CopyTo(masks, i * n);
-            var mask = torch.tensor(masks, [members.Count, n], device: device);
+            var mask = DeviceArrays.Copy(masks, [members.Count, n], device);
             var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0) * 1e-6;
-            orders.Add((mask + noise).argsort(dim: 1).narrow(1, 0, widest).reshape(-1));
-            for (int i = 0; i < members.Count; i++) layout.Add((members[i].Job, members[i].Count, offset + (long)i * widest));
-            offset += (long)members.Count * widest;
+            var order = (mask + noise).argsort(dim: 1);
+            for (int i = 0; i < members.Count; i++) result[members[i].Job] = order[i].narrow(0, 0, members[i].Count);
         }
-        var all = (orders.Count == 1 ? orders[0] : torch.cat(orders, 0)).cpu().data<long>().ToArray();
-        foreach (var (job, count, start) in layout) result[job] = all.AsSpan((int)start, count).ToArray();
         return result;
     }
 
@@ -63,7 +57,7 @@ public static class ImageStep
     /// The decoder inputs of the chosen positions, <c>mask_token + emb[position]</c>, per job: one embedding call per target
     /// modality and length and one gather for all jobs (elementwise work, so each job's rows equal computing it alone).
     /// </summary>
-    public static Tensor[] Queries(Network.IGenerationNetwork network, IReadOnlyList<StepJob> jobs, IReadOnlyList<long[]> positions)
+    public static Tensor[] Queries(Network.IGenerationNetwork network, IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions)
     {
         var result = new Tensor[jobs.Count];
         var maskToken = network.MaskToken.reshape(1, -1);
@@ -73,22 +67,20 @@ public static class ImageStep
             int n = group.Key.Length;
             var tokens = new long[members.Length * n];
             var masks = new bool[members.Length * n];
-            var index = new long[members.Sum(j => positions[j].Length)];
-            int at = 0;
             for (int i = 0; i < members.Length; i++)
             {
                 var target = jobs[members[i]].State[group.Key.TargetDomain];
                 target.Tokens.CopyTo(tokens, i * n);
                 target.TargetMask.CopyTo(masks, i * n);
-                foreach (var p in positions[members[i]]) index[at++] = (long)i * n + p;
             }
             var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
-            var queries = maskToken + emb.index_select(0, torch.tensor(index, device: network.Device));
+            var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j] + (long)i * n).ToArray(), 0);
+            var queries = maskToken + emb.index_select(0, index);
             long offset = 0;
             foreach (var j in members)
             {
-                result[j] = queries.narrow(0, offset, positions[j].Length);
-                offset += positions[j].Length;
+                result[j] = queries.narrow(0, offset, positions[j].shape[0]);
+                offset += positions[j].shape[0];
             }
         }
         return result;
@@ -99,12 +91,12 @@ public static class ImageStep
     /// weighted conditions). MaskGIT keeps the <c>num_tokens</c> samples of highest probability; ROAR keeps them all. All
     /// jobs' choices come back to the host in one copy.
     /// </summary>
-    public static StepResult[] Complete(IReadOnlyList<StepJob> jobs, IReadOnlyList<long[]> positions, IReadOnlyList<Tensor> logits, IReadOnlyList<JobRandom> randoms)
+    public static StepResult[] Complete(IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions, IReadOnlyList<Tensor> logits, IReadOnlyList<JobRandom> randoms)
     {
         using var scope = NewDisposeScope();
         var sampled = RowSampler.Sample(jobs.Select((job, j) => new RowSampler.Rows(
             logits[j], job.Step.Temperature, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP, randoms[j])).ToList());
-        // Per job: the kept tokens, then (MaskGIT) which decoded rows they came from.
+        // Per job: the kept tokens, then their positions.
         var parts = new List<Tensor>();
         for (int j = 0; j < jobs.Count; j++)
         {
@@ -113,9 +105,13 @@ public static class ImageStep
             {
                 var top = probabilities.unsqueeze(0).topk(jobs[j].Step.NumTokens!.Value, dim: -1).indexes.squeeze(0);
                 parts.Add(samples.index_select(0, top));
-                parts.Add(top);
+                parts.Add(positions[j].index_select(0, top));
             }
-            else parts.Add(samples);
+            else
+            {
+                parts.Add(samples);
+                parts.Add(positions[j]);
+            }
         }
         var host = torch.cat(parts, 0).cpu().data<long>().ToArray();
         var results = new StepResult[jobs.Count];
@@ -123,20 +119,10 @@ public static class ImageStep
         for (int j = 0; j < jobs.Count; j++)
         {
             var job = jobs[j];
-            long[] chosenTokens, chosenPositions;
-            if (job.Step.Scheme == DecodingScheme.MaskGit)
-            {
-                int count = job.Step.NumTokens!.Value;
-                chosenTokens = host.AsSpan(at, count).ToArray();
-                chosenPositions = host.AsSpan(at + count, count).ToArray().Select(i => positions[j][i]).ToArray();
-                at += 2 * count;
-            }
-            else
-            {
-                chosenTokens = host.AsSpan(at, positions[j].Length).ToArray();
-                chosenPositions = positions[j];
-                at += positions[j].Length;
-            }
+            int count = job.Step.Scheme == DecodingScheme.MaskGit ? job.Step.NumTokens!.Value : (int)positions[j].shape[0];
+            var chosenTokens = host.AsSpan(at, count).ToArray();
+            var chosenPositions = host.AsSpan(at + count, count).ToArray();
+            at += 2 * count;
             var state = Write(job.State, job.Step.TargetDomain, chosenPositions, chosenTokens);
             var conditions = job.Conditions?.Select(c => Write(c, job.Step.TargetDomain, chosenPositions, chosenTokens)).ToList();
             results[j] = new StepResult(job.JobId, state, chosenPositions.Length) { Conditions = conditions };
