@@ -25,5 +25,12 @@ public static class DeviceArrays
         return host.to(device, non_blocking: true);
     }
 
+    public static Tensor Copy(float[] data, long[] shape, Device device)
+    {
+        if (device.type == DeviceType.CPU) return torch.tensor(data, shape);
+        using var host = torch.tensor(data, shape);
+        return host.to(device, non_blocking: true);
+    }
+
     public static Tensor Copy(long[] data, Device device) => Copy(data, [data.LongLength], device);
 }

@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace FourM.Generation.Batching;
 
 /// <summary>
-/// The encoder inputs of many samples as one padded (B, max, D) batch built with few device calls: each token modality is
-/// embedded once for all samples that hold it (one host→device copy of their stacked ids and masks), and the valid positions
+/// The encoder inputs of many samples as one padded (B, max, D) batch built with few device calls: each modality is embedded
+/// once for all samples that hold it (one host→device copy of their stacked ids or pixels and masks), and the valid positions
 /// of every sample are gathered into the padded layout by one index_select over all embeddings plus a zero row for padding.
-/// Token embeddings are lookups and additions, so each row equals embedding its sample alone exactly. Pixel inputs go
-/// through a GEMM whose rounding can depend on the batch size, so they are embedded one sample at a time.
+/// Token embeddings are lookups and additions, so each row equals embedding its sample alone exactly; pixel inputs go
+/// through the patch projection as one batch, like the encoder blocks after it (equal up to GEMM rounding).
 /// </summary>
 public sealed class EncoderInputBatch
 {
@@ -38,18 +38,16 @@ public sealed class EncoderInputBatch
             }
         if (inputs.Count == 0) return null;
 
-        // Embed per (modality, length) group, or per sample for pixels; remember where each (sample, modality) row starts.
+        // Embed per (modality, shape) group; remember where each (sample, modality) row starts.
         var contents = new List<Tensor>();
         var embeddings = new List<Tensor>();
         var rowStart = new Dictionary<(int Sample, ModalityState State), long>(ReferenceTupleComparer.Instance);
         long offset = 0;
-        var groups = inputs.GroupBy(i => i.State.Pixels is null ? (i.State.Modality, i.State.Tokens.Length, Sample: -1) : (i.State.Modality, i.State.Tokens.Length, i.Sample));
+        var groups = inputs.GroupBy(i => (i.State.Modality, Length: i.State.InputMask.Length, Pixels: i.State.PixelShape is { } shape ? string.Join('x', shape) : ""));
         foreach (var group in groups)
         {
             var members = group.ToList();
-            var (content, embedding) = members.Count == 1
-                ? Single(network, members[0].State)
-                : Stacked(network, members.Select(m => m.State).ToList());
+            var (content, embedding) = network.EmbedEncoderInputs(members.Select(m => m.State).ToList());
             long n = content.shape[1];
             contents.Add(content.reshape(-1, network.Dim));
             embeddings.Add(embedding.reshape(-1, network.Dim));
@@ -77,26 +75,6 @@ public sealed class EncoderInputBatch
         {
             Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = rows, MaxLength = maxLength,
         };
-    }
-
-    private static (Tensor Content, Tensor Embedding) Single(IGenerationNetwork network, ModalityState state)
-    {
-        var (content, embedding) = network.EmbedEncoderInput(state);
-        return (content.unsqueeze(0), embedding.unsqueeze(0));
-    }
-
-    /// <summary>One embedding call for token modalities of the same name and length, stacked as a batch.</summary>
-    private static (Tensor Content, Tensor Embedding) Stacked(IGenerationNetwork network, IReadOnlyList<ModalityState> states)
-    {
-        int n = states[0].Tokens.Length;
-        var tokens = new long[states.Count * n];
-        var masks = new bool[states.Count * n];
-        for (int i = 0; i < states.Count; i++)
-        {
-            states[i].Tokens.CopyTo(tokens, i * n);
-            states[i].InputMask.CopyTo(masks, i * n);
-        }
-        return network.EmbedEncoderInputs(states[0].Modality, tokens, masks, states.Count);
     }
 
     /// <summary>Keys by the modality object itself (a sample may hold equal-looking modalities in different passes).</summary>

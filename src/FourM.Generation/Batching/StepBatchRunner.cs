@@ -124,24 +124,21 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var jobQueries = ImageStep.Queries(_network, jobs, positions);
             var queries = new List<Tensor>();
             var contexts = new List<Tensor>();
-            var firstRow = new int[jobs.Count];
             var rowCount = new int[jobs.Count];
             for (int j = 0; j < jobs.Count; j++)
             {
                 var passContexts = _store.Get(work[active[j]].Context);
-                (firstRow[j], rowCount[j]) = (queries.Count, passContexts.Count);
+                rowCount[j] = passContexts.Count;
                 foreach (var context in passContexts) { queries.Add(jobQueries[j]); contexts.Add(context); }
             }
             _options.Profile?.Mark(StepProfile.Host);
             var decoded = _options.BatchGuidancePasses
                 ? DecoderRows.Decode(_network, queries, contexts)
                 : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
-            var rowLogits = LogitsByTarget(Enumerable.Range(0, jobs.Count).SelectMany(j => Enumerable.Range(firstRow[j], rowCount[j]).Select(r => (Row: r, Target: jobs[j].Step.TargetDomain))).ToList(), decoded);
+            var guided = GuidedLogits(jobs, rowCount, decoded);
             _options.Profile?.Mark(StepProfile.Decoder);
-            var guided = new Tensor[jobs.Count];
             for (int j = 0; j < jobs.Count; j++)
             {
-                guided[j] = GuidancePasses.Combine(jobs[j], Enumerable.Range(firstRow[j], rowCount[j]).Select(r => rowLogits[r]).ToList());
                 // Diagnostics only: the observer wants host positions, which costs a sync per job.
                 _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j].cpu().data<long>().ToArray(), guided[j]);
             }
@@ -154,6 +151,27 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             foreach (var random in randoms) random.Dispose();
         }
     }
+
+    /// <summary>
+    /// The guided float32 logits (K, V) of each job. When every job has the same target, row count and guidance, one logits-head
+    /// call and one elementwise combination serve them all; otherwise one head call per target and one combination per job.
+    /// </summary>
+    private Tensor[] GuidedLogits(List<StepJob> jobs, int[] passCounts, IReadOnlyList<Tensor> decoded)
+    {
+        long rows = decoded[0].shape[0];
+        if (jobs.All(j => j.Step.TargetDomain == jobs[0].Step.TargetDomain) && passCounts.All(p => p == passCounts[0]) && decoded.All(d => d.shape[0] == rows))
+        {
+            var logits = _network.Logits(jobs[0].Step.TargetDomain, torch.cat(decoded.ToArray(), 0));
+            if (GuidancePasses.CombineUniform(jobs, logits, passCounts[0], rows) is { } uniform)
+                return Enumerable.Range(0, jobs.Count).Select(j => uniform[j]).ToArray();
+        }
+        var rowLogits = LogitsByTarget(Enumerable.Range(0, jobs.Count).SelectMany(j => Enumerable.Range(0, passCounts[j]).Select(p => (Row: FirstRow(passCounts, j) + p, Target: jobs[j].Step.TargetDomain))).ToList(), decoded);
+        return Enumerable.Range(0, jobs.Count)
+            .Select(j => GuidancePasses.Combine(jobs[j], Enumerable.Range(FirstRow(passCounts, j), passCounts[j]).Select(r => rowLogits[r]).ToList()))
+            .ToArray();
+    }
+
+    private static int FirstRow(int[] passCounts, int job) => passCounts.Take(job).Sum();
 
     /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>
     private Dictionary<int, Tensor> LogitsByTarget(List<(int Row, string Target)> rows, IReadOnlyList<Tensor> decoded)

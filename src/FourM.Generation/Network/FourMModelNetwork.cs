@@ -27,11 +27,28 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         return (output.X[0].MoveToOuterDisposeScope(), output.Emb[0].MoveToOuterDisposeScope());
     }
 
-    public (Tensor Content, Tensor Embedding) EmbedEncoderInputs(string modality, long[] tokens, bool[] inputMasks, int batch)
+    public (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states)
     {
         using var scope = NewDisposeScope();
-        long n = tokens.Length / batch;
-        var output = Model.EmbedEncoderInput(modality, DeviceArrays.Copy(tokens, [batch, n], Device), DeviceArrays.Copy(inputMasks, [batch, n], Device));
+        int batch = states.Count;
+        long n = states[0].InputMask.Length;
+        var masks = new bool[batch * n];
+        for (int i = 0; i < batch; i++) states[i].InputMask.CopyTo(masks, i * n);
+        Tensor input;
+        if (states[0].Pixels is { } first)
+        {
+            var pixels = new float[batch * first.LongLength];
+            for (int i = 0; i < batch; i++) states[i].Pixels!.CopyTo(pixels, i * first.LongLength);
+            long[] shape = [batch, .. states[0].PixelShape!.Select(x => (long)x)];
+            input = DeviceArrays.Copy(pixels, shape, Device).to(ComputeType);
+        }
+        else
+        {
+            var tokens = new long[batch * n];
+            for (int i = 0; i < batch; i++) states[i].Tokens.CopyTo(tokens, i * n);
+            input = DeviceArrays.Copy(tokens, [batch, n], Device);
+        }
+        var output = Model.EmbedEncoderInput(states[0].Modality, input, DeviceArrays.Copy(masks, [batch, n], Device));
         return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
     }
 

@@ -27,10 +27,10 @@ public interface IGenerationNetwork
     (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state);
 
     /// <summary>
-    /// <see cref="EmbedEncoderInput"/> for <paramref name="batch"/> samples of one token modality at once: ids and input masks
-    /// are (batch·N) row-major; returns content and embedding, each (batch, N, D).
+    /// <see cref="EmbedEncoderInput"/> for several samples of one modality and shape at once (one host→device copy of their
+    /// stacked ids, or pixels, and input masks): content and embedding, each (batch, N, D).
     /// </summary>
-    (Tensor Content, Tensor Embedding) EmbedEncoderInputs(string modality, long[] tokens, bool[] inputMasks, int batch);
+    (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states);
 
     /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
     Tensor Encode(Tensor tokens, Tensor paddingMask);

@@ -110,21 +110,13 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             var members = group.ToArray();
             var rowIndex = members.SelectMany(m => Enumerable.Range(decodings[m.Job].FirstPass, decodings[m.Job].PassCount)).ToArray();
             var logits = network.Logits(group.Key, torch.cat(rowIndex.Select(r => outputs[r]).ToArray(), 0));   // (rows, V)
-            var first = decodings[members[0].Job];
-            int passes = first.PassCount;
-            bool uniform = passes <= 2 && members.All(m => decodings[m.Job].PassCount == passes
-                && !GuidancePasses.IsMultiCondition(decodings[m.Job].Job) && SameScale(decodings[m.Job].Job, first.Job));
-            if (uniform)
+            var passes = decodings[members[0].Job].PassCount;
+            var uniform = members.All(m => decodings[m.Job].PassCount == passes)
+                ? GuidancePasses.CombineUniform(members.Select(m => decodings[m.Job].Job).ToList(), logits, passes, 1)
+                : null;
+            if (uniform is not null)
             {
-                var block = logits.to(ScalarType.Float32);
-                var combined = block;
-                if (passes == 2)
-                {
-                    var pairs = block.reshape(members.Length, 2, -1);
-                    var unconditional = pairs.select(1, 1);
-                    combined = unconditional + (pairs.select(1, 0) - unconditional) * first.Job.Step.CfgScales[0];
-                }
-                for (int i = 0; i < members.Length; i++) result[members[i].Active] = combined.narrow(0, i, 1);
+                for (int i = 0; i < members.Length; i++) result[members[i].Active] = uniform[i];   // (1, V)
                 continue;
             }
             int row = 0;
@@ -137,8 +129,6 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         }
         return result;
     }
-
-    private static bool SameScale(StepJob a, StepJob b) => a.Step.CfgScales.SequenceEqual(b.Step.CfgScales);
 
     /// <summary>
     /// One device→host copy of every token drawn since the last copy; with <paramref name="markEnded"/>, marks jobs whose
