@@ -55,7 +55,7 @@ public sealed class GenerationConformanceCheck : IConformanceCheck
         try
         {
             using var golden = GenerationGoldenCase.Open(folder, name);
-            var catalog = ModalityCatalog.Default;
+            var catalog = FourMModelNetwork.CatalogOf(model);
             var plan = new ChainedScheduleBuilder(catalog).Build(golden.Chain);
             outcomes.Add(Outcome($"generation schedule {name}.json", GenerationGoldenJson.CompareSchedule(golden.ExpectedSchedule, plan)));
             var initial = golden.ReadState("init");
@@ -186,8 +186,8 @@ public sealed class GenerationConformanceCheck : IConformanceCheck
     private static string Difference(bool[] e, bool[] a)
     {
         if (e.Length != a.Length) return $"length {a.Length} vs {e.Length}";
-        int first = Array.FindIndex(e, i => true) < 0 ? -1 : Enumerable.Range(0, e.Length).First(i => e[i] != a[i]);
-        return $"{Enumerable.Range(0, e.Length).Count(i => e[i] != a[i])} positions, first {first}";
+        var differing = Enumerable.Range(0, e.Length).Where(i => e[i] != a[i]).ToList();
+        return $"{differing.Count} positions, first {differing[0]}";
     }
 
     private static CheckOutcome Outcome(string name, string? why) => why is null ? CheckOutcome.Pass(name) : CheckOutcome.Fail(name, why);

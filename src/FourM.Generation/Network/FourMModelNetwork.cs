@@ -1,5 +1,7 @@
 using FourM.Generation.Batching;
+using FourM.Generation.Modalities;
 using FourM.Model;
+using FourM.Model.Modalities;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,19 +15,15 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     public ScalarType ComputeType => Model.Dtype;
     public int Dim => (int)Model.Config.Dim;
 
+    /// <summary>The model's modalities (built-in and user-registered) as generation sees them.</summary>
+    public static ModalityCatalog CatalogOf(FourMModel model) => new(model.Modalities.All.Select(m => new ModalityDescriptor(
+        m.Name,
+        m.Type switch { ModalityType.Image => ModalityKind.Image, ModalityType.Sequence => ModalityKind.Sequence, _ => ModalityKind.SequenceEmbedding },
+        m.TokenCount(model.Config.ImageSize, model.Config.PatchSize),
+        IsPixels: m.EncoderEmbedding == EncoderEmbeddingKind.ImagePixels)));
+
     public bool HasEncoderInput(string modality) => Model.EncoderModalities.Contains(modality);
     public bool HasDecoderOutput(string modality) => Model.DecoderModalities.Contains(modality);
-
-    public (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state)
-    {
-        using var scope = NewDisposeScope();
-        var inputMask = torch.tensor(state.InputMask, device: Device).unsqueeze(0);
-        Tensor input = state.Pixels is { } pixels
-            ? torch.tensor(pixels, state.PixelShape!.Select(x => (long)x).ToArray(), device: Device).to(ComputeType).unsqueeze(0)
-            : torch.tensor(state.Tokens, device: Device).unsqueeze(0);
-        var output = Model.EmbedEncoderInput(state.Modality, input, inputMask);
-        return (output.X[0].MoveToOuterDisposeScope(), output.Emb[0].MoveToOuterDisposeScope());
-    }
 
     public (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states)
     {

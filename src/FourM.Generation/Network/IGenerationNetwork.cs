@@ -21,14 +21,9 @@ public interface IGenerationNetwork
     bool HasDecoderOutput(string modality);
 
     /// <summary>
-    /// The encoder embedding of one sample's modality for every position: content <c>x</c> and position+modality <c>emb</c>,
-    /// each (N, D). Sequence position ids come from the state's input mask, as in the reference.
-    /// </summary>
-    (Tensor Content, Tensor Embedding) EmbedEncoderInput(ModalityState state);
-
-    /// <summary>
-    /// <see cref="EmbedEncoderInput"/> for several samples of one modality and shape at once (one host→device copy of their
-    /// stacked ids, or pixels, and input masks): content and embedding, each (batch, N, D).
+    /// The encoder embedding of one modality for several samples whose states have the same length: content <c>x</c> and
+    /// position+modality <c>emb</c>, each (B, N, D), for every position. Sequence position ids come from each state's input
+    /// mask, as in the reference.
     /// </summary>
     (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states);
 

@@ -115,4 +115,15 @@ public sealed class HeterogeneousBatchTests
         Assert.Equal(first["tok_rgb@224"].Tokens, again["tok_rgb@224"].Tokens);
         Assert.NotEqual(first["tok_rgb@224"].Tokens, other["tok_rgb@224"].Tokens);
     }
+
+    [Fact]
+    public void Unseeded_guided_roar_unmasks_each_position_exactly_once()
+    {
+        // The reference draws different ROAR orders for the two guidance passes when unseeded (bug 5.11.1); here one order serves both.
+        var request = EightRequests()[6] with { Seed = null };
+        var progress = new FourMGenerator(Runner()).GenerateSteps(request).ToList();
+        var final = progress[^1].State;
+        Assert.All(request.Chain.Targets, t => Assert.All(final[t.Domain].TargetMask, Assert.True));
+        Assert.All(request.Chain.Targets, t => Assert.Equal(196, progress.Where(p => p.TargetDomain == t.Domain).Sum(p => p.TokensUnmasked)));
+    }
 }
