@@ -55,7 +55,8 @@ public sealed class ImagingClusterFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Runs alone (after the parallel collections) so its model and tokenizer work do not slow the timing-sensitive batching tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ImagingClusterCollection : ICollectionFixture<ImagingClusterFixture>
 {
     public const string Name = "imaging cluster";
