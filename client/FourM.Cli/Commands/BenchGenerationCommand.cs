@@ -21,12 +21,12 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0]";
+                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation" });
+        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "profile" });
         var device = ParseDevice(cl.Get("device", cuda.is_available() ? "cuda" : "cpu"));
         var dtype = ParseDtype(cl.Get("dtype", device.type == DeviceType.CUDA ? "bf16" : "fp32"));
         var sizes = (cl.Get("sizes") ?? "B,L,XL").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -57,7 +57,8 @@ public sealed class BenchGenerationCommand : ICliCommand
             using var model = FourMModel.CreateRandom(FourMPresets.Create(size, FourMVariant.SwiGluNoBias), 7, dtype, device);
             if (cl.Has("attention-deviation")) Console.WriteLine(AttentionDeviation(model, label, captionTokens, pixels));
             model.Kernel = kernel;
-            var runner = new StepBatchRunner(new FourMModelNetwork(model));
+            var profile = cl.Has("profile") ? new StepProfile(device) : null;
+            var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile });
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {
@@ -66,6 +67,7 @@ public sealed class BenchGenerationCommand : ICliCommand
                         ? GenerationBenchmarkScenarios.TextToImage(seed + i, captionTokens, warmUp ? 0.05 : 1.0)
                         : GenerationBenchmarkScenarios.RgbToAll(seed + i, pixels, warmUp ? 4 : 40);
                     RunLockstep(runner, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: true)).ToList());
+                    profile?.Reset();
                     var timings = new List<double>();
                     for (int r = 0; r < runs; r++)
                     {
@@ -74,6 +76,7 @@ public sealed class BenchGenerationCommand : ICliCommand
                         timings.Add(watch.Elapsed.TotalSeconds / batch);
                     }
                     Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
+                    if (profile is not null) Console.WriteLine(ProfileLine(profile));
                 }
         }
         return Task.FromResult(0);
@@ -90,6 +93,11 @@ public sealed class BenchGenerationCommand : ICliCommand
             for (int i = 0; i < active.Count; i++) active[i].Apply(results[i]);
         }
     }
+
+    /// <summary>Milliseconds per lockstep step of each runner phase (profiled runs sync at every phase boundary).</summary>
+    private static string ProfileLine(StepProfile profile) =>
+        "    profile, ms/step over " + profile.Steps + " steps: " +
+        string.Join(", ", profile.PerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}")));
 
     private static string ResultLine(string scenario, string size, int batch, double secondsPerSample)
     {

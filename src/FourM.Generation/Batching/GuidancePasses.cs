@@ -45,4 +45,19 @@ public static class GuidancePasses
         var terms = Enumerable.Range(0, count).Select(i => job.Step.CfgScales[i] * (passLogits[i] - unconditional)).ToArray();
         return unconditional + TorchSharp.torch.stack(terms).sum(dim: 0);
     }
+
+    /// <summary>
+    /// <see cref="Combine"/> for many jobs in one elementwise pass, when they share the pass count (at most 2), the guidance
+    /// scale and have no weighted conditions; else null. <paramref name="logits"/> is (jobs·passes·rows, V) laid out by job,
+    /// then pass, then row; returns float32 (jobs, rows, V). The arithmetic is the same per element, so each job's rows equal
+    /// combining it alone.
+    /// </summary>
+    public static TorchSharp.torch.Tensor? CombineUniform(IReadOnlyList<StepJob> jobs, TorchSharp.torch.Tensor logits, int passes, long rows)
+    {
+        if (passes > 2 || jobs.Any(j => IsMultiCondition(j) || !j.Step.CfgScales.SequenceEqual(jobs[0].Step.CfgScales))) return null;
+        var block = logits.to(TorchSharp.torch.ScalarType.Float32).reshape(jobs.Count, passes, rows, -1);
+        if (passes == 1) return block.select(1, 0);
+        var unconditional = block.select(1, 1);
+        return unconditional + (block.select(1, 0) - unconditional) * jobs[0].Step.CfgScales[0];
+    }
 }

@@ -35,13 +35,16 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs)
     {
         var handles = EncodeBatch(jobs);
-        return DecodeBatch(jobs.Zip(handles).ToList());
+        var results = DecodeBatch(jobs.Zip(handles).ToList());
+        _options.Profile?.EndStep();
+        return results;
     }
 
     public IReadOnlyList<ContextHandle> EncodeBatch(IReadOnlyList<StepJob> jobs)
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
+        _options.Profile?.Start();
         foreach (var job in jobs) Validate(job);
         var passes = jobs.Select(j => GuidancePasses.Build(j, _catalog)).ToList();
         var flat = passes.SelectMany(p => p).ToList();
@@ -55,6 +58,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             handles.Add(_store.Add(contexts.Skip(offset).Take(p.Count).ToList()));
             offset += p.Count;
         }
+        _options.Profile?.Mark(StepProfile.Encoder);
         return handles;
     }
 
@@ -69,11 +73,13 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var sequence = new List<int>();
             for (int i = 0; i < work.Count; i++)
                 (work[i].Job.Step.Scheme == DecodingScheme.Autoregressive ? sequence : image).Add(i);
+            _options.Profile?.Start();
             DecodeImageSteps(work, image, results);
             if (sequence.Count > 0)
             {
                 var arResults = _autoregressive.Run(sequence.Select(i => (work[i].Job, _store.Get(work[i].Context))).ToList());
                 for (int k = 0; k < sequence.Count; k++) results[sequence[k]] = arResults[k];
+                _options.Profile?.Mark(StepProfile.Autoregressive);
             }
         }
         finally
@@ -97,40 +103,75 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results)
     {
-        var active = new List<(int Index, JobRandom Random, long[] Positions, int FirstRow, int Rows)>();
-        var queries = new List<Tensor>();
-        var contexts = new List<Tensor>();
+        var active = new List<int>();
         foreach (var i in indices)
         {
-            var (job, handle) = work[i];
+            var job = work[i].Job;
             if (job.Step.NumTokens == 0)
             {
                 // A zero-token step (cosine schedules) changes nothing; the next step reseeds, so skipping it is exact.
                 results[i] = new StepResult(job.JobId, job.State.Clone(), 0) { Conditions = job.Conditions?.Select(c => c.Clone()).ToList() };
                 continue;
             }
-            var random = JobRandom.Create(job.Seed, _network.Device);
-            var positions = ImageStep.SelectPositions(job, random, _network.Device);
-            var query = ImageStep.Queries(_network, job, positions);
-            var passContexts = _store.Get(handle);
-            active.Add((i, random, positions, queries.Count, passContexts.Count));
-            foreach (var context in passContexts) { queries.Add(query); contexts.Add(context); }
+            active.Add(i);
         }
         if (active.Count == 0) return;
-        var decoded = _options.BatchGuidancePasses
-            ? DecoderRows.Decode(_network, queries, contexts)
-            : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
-        var rowLogits = LogitsByTarget(active.SelectMany(a => Enumerable.Range(a.FirstRow, a.Rows).Select(r => (Row: r, Target: work[a.Index].Job.Step.TargetDomain))).ToList(), decoded);
-        foreach (var (index, random, positions, first, rows) in active)
+        var jobs = active.Select(i => work[i].Job).ToList();
+        var randoms = jobs.Select(job => JobRandom.Create(job.Seed, _network.Device)).ToList();
+        try
         {
-            var job = work[index].Job;
-            var passLogits = Enumerable.Range(first, rows).Select(r => rowLogits[r]).ToList();
-            var logits = GuidancePasses.Combine(job, passLogits);
-            _options.ImageLogitsObserver?.Invoke(job, positions, logits);
-            results[index] = ImageStep.Complete(job, positions, logits, random);
-            random.Dispose();
+            var positions = ImageStep.SelectPositions(jobs, randoms, _network.Device);
+            var jobQueries = ImageStep.Queries(_network, jobs, positions);
+            var queries = new List<Tensor>();
+            var contexts = new List<Tensor>();
+            var rowCount = new int[jobs.Count];
+            for (int j = 0; j < jobs.Count; j++)
+            {
+                var passContexts = _store.Get(work[active[j]].Context);
+                rowCount[j] = passContexts.Count;
+                foreach (var context in passContexts) { queries.Add(jobQueries[j]); contexts.Add(context); }
+            }
+            _options.Profile?.Mark(StepProfile.Host);
+            var decoded = _options.BatchGuidancePasses
+                ? DecoderRows.Decode(_network, queries, contexts)
+                : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
+            var guided = GuidedLogits(jobs, rowCount, decoded);
+            _options.Profile?.Mark(StepProfile.Decoder);
+            for (int j = 0; j < jobs.Count; j++)
+            {
+                // Diagnostics only: the observer wants host positions, which costs a sync per job.
+                _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j].cpu().data<long>().ToArray(), guided[j]);
+            }
+            var completed = ImageStep.Complete(jobs, positions, guided, randoms);
+            for (int j = 0; j < jobs.Count; j++) results[active[j]] = completed[j];
+            _options.Profile?.Mark(StepProfile.Sampling);
+        }
+        finally
+        {
+            foreach (var random in randoms) random.Dispose();
         }
     }
+
+    /// <summary>
+    /// The guided float32 logits (K, V) of each job. When every job has the same target, row count and guidance, one logits-head
+    /// call and one elementwise combination serve them all; otherwise one head call per target and one combination per job.
+    /// </summary>
+    private Tensor[] GuidedLogits(List<StepJob> jobs, int[] passCounts, IReadOnlyList<Tensor> decoded)
+    {
+        long rows = decoded[0].shape[0];
+        if (jobs.All(j => j.Step.TargetDomain == jobs[0].Step.TargetDomain) && passCounts.All(p => p == passCounts[0]) && decoded.All(d => d.shape[0] == rows))
+        {
+            var logits = _network.Logits(jobs[0].Step.TargetDomain, torch.cat(decoded.ToArray(), 0));
+            if (GuidancePasses.CombineUniform(jobs, logits, passCounts[0], rows) is { } uniform)
+                return Enumerable.Range(0, jobs.Count).Select(j => uniform[j]).ToArray();
+        }
+        var rowLogits = LogitsByTarget(Enumerable.Range(0, jobs.Count).SelectMany(j => Enumerable.Range(0, passCounts[j]).Select(p => (Row: FirstRow(passCounts, j) + p, Target: jobs[j].Step.TargetDomain))).ToList(), decoded);
+        return Enumerable.Range(0, jobs.Count)
+            .Select(j => GuidancePasses.Combine(jobs[j], Enumerable.Range(FirstRow(passCounts, j), passCounts[j]).Select(r => rowLogits[r]).ToList()))
+            .ToArray();
+    }
+
+    private static int FirstRow(int[] passCounts, int job) => passCounts.Take(job).Sum();
 
     /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>
     private Dictionary<int, Tensor> LogitsByTarget(List<(int Row, string Target)> rows, IReadOnlyList<Tensor> decoded)

@@ -13,4 +13,6 @@ public sealed record StepRunnerOptions
     public Action<StepJob, long[], TorchSharp.torch.Tensor>? ImageLogitsObserver { get; init; }
     /// <summary>Diagnostics (conformance): receives each autoregressive token's index and guided logits (1, V) before filtering.</summary>
     public Action<StepJob, int, TorchSharp.torch.Tensor>? TokenLogitsObserver { get; init; }
+    /// <summary>Benchmarks: per-phase timings of every step (each phase boundary waits for the device).</summary>
+    public StepProfile? Profile { get; init; }
 }

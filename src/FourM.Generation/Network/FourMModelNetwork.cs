@@ -28,25 +28,25 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     public (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states)
     {
         using var scope = NewDisposeScope();
-        var first = states[0];
-        int length = first.InputMask.Length;
-        var masks = new bool[states.Count * length];
-        for (int b = 0; b < states.Count; b++) states[b].InputMask.CopyTo(masks, b * length);
-        var inputMask = torch.tensor(masks, [states.Count, length], device: Device);
+        int batch = states.Count;
+        long n = states[0].InputMask.Length;
+        var masks = new bool[batch * n];
+        for (int i = 0; i < batch; i++) states[i].InputMask.CopyTo(masks, i * n);
         Tensor input;
-        if (first.Pixels is not null)
+        if (states[0].Pixels is { } first)
         {
-            var shape = new long[] { states.Count }.Concat(first.PixelShape!.Select(x => (long)x)).ToArray();
-            input = torch.tensor(states.SelectMany(s => s.Pixels!).ToArray(), shape, device: Device).to(ComputeType);
+            var pixels = new float[batch * first.LongLength];
+            for (int i = 0; i < batch; i++) states[i].Pixels!.CopyTo(pixels, i * first.LongLength);
+            long[] shape = [batch, .. states[0].PixelShape!.Select(x => (long)x)];
+            input = DeviceArrays.Copy(pixels, shape, Device).to(ComputeType);
         }
         else
         {
-            int tokens = first.Tokens.Length;
-            var ids = new long[states.Count * tokens];
-            for (int b = 0; b < states.Count; b++) states[b].Tokens.CopyTo(ids, b * tokens);
-            input = torch.tensor(ids, [states.Count, tokens], device: Device);
+            var tokens = new long[batch * n];
+            for (int i = 0; i < batch; i++) states[i].Tokens.CopyTo(tokens, i * n);
+            input = DeviceArrays.Copy(tokens, [batch, n], Device);
         }
-        var output = Model.EmbedEncoderInput(first.Modality, input, inputMask);
+        var output = Model.EmbedEncoderInput(states[0].Modality, input, DeviceArrays.Copy(masks, [batch, n], Device));
         return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
     }
 
@@ -62,9 +62,27 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         return Model.EmbedDecoderTarget(target.Modality, tokens, targetMask).Emb[0].MoveToOuterDisposeScope();
     }
 
+    public Tensor DecoderPositionEmbeddings(string modality, long[] tokens, bool[] targetMasks, int batch)
+    {
+        using var scope = NewDisposeScope();
+        long n = tokens.Length / batch;
+        var ids = DeviceArrays.Copy(tokens, [batch, n], Device);
+        var targetMask = DeviceArrays.Copy(targetMasks, [batch, n], Device);
+        return Model.EmbedDecoderTarget(modality, ids, targetMask).Emb.MoveToOuterDisposeScope();
+    }
+
     public Tensor MaskToken => Model.MaskToken.reshape(-1);
 
-    public Tensor DecoderTokenEmbedding(string target, Tensor ids) => Model.DecoderEmbeddingFor(target).EmbedTokens(ids);
+    public Tensor DecoderTokenEmbedding(string target, Tensor ids)
+    {
+        // Generation feeds back ids sampled from this model's own logits head, so they are always in range; the range check
+        // would cost two device→host syncs per decoded token.
+        var embedding = Model.DecoderEmbeddingFor(target);
+        bool validate = embedding.ValidateInputs;
+        embedding.ValidateInputs = false;
+        try { return embedding.EmbedTokens(ids); }
+        finally { embedding.ValidateInputs = validate; }
+    }
 
     public Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask) =>
         Model.Decode(queries, context, selfAttentionMask, contextPaddingMask.unsqueeze(1));

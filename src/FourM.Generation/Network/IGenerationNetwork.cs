@@ -36,10 +36,16 @@ public interface IGenerationNetwork
     /// <summary>The decoder's position+modality embedding of every position of the target (N, D); sequences number target positions.</summary>
     Tensor DecoderPositionEmbedding(ModalityState target);
 
+    /// <summary>
+    /// <see cref="DecoderPositionEmbedding"/> for <paramref name="batch"/> targets of one modality and length at once: tokens and
+    /// target masks are (batch·N) row-major; returns (batch, N, D).
+    /// </summary>
+    Tensor DecoderPositionEmbeddings(string modality, long[] tokens, bool[] targetMasks, int batch);
+
     /// <summary>The learned mask token (D) fed as decoder input for image targets.</summary>
     Tensor MaskToken { get; }
 
-    /// <summary>Decoder token embedding of a sequence target (teacher forcing / autoregression).</summary>
+    /// <summary>Decoder token embedding of a sequence target (autoregression: ids come from the model's own head, so they are not range-checked).</summary>
     Tensor DecoderTokenEmbedding(string target, Tensor ids);
 
     /// <summary>

@@ -27,7 +27,8 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         public required int Budget;
         public required int FirstPass;                // index of this job's first pass row
         public required int PassCount;
-        public readonly List<Tensor> Generated = new();
+        public readonly List<long> Generated = new(); // host copy, filled at each end-of-sequence check
+        public int Drawn;                              // tokens sampled so far (on the device, not all copied yet)
         public bool Finished;
     }
 
@@ -44,7 +45,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             if (positions.Length == 0) throw new GenerationPlanException($"job {job.JobId}: sequence target '{job.Step.TargetDomain}' has no target slots");
             int budget = Math.Min(positions.Length, catalog[job.Step.TargetDomain].MaxTokens);
             if (job.MaxNewTokens is { } cap) budget = Math.Min(budget, cap);
-            var emb = network.DecoderPositionEmbedding(target).index_select(0, torch.tensor(positions, device: network.Device)).narrow(0, 0, budget);
+            var emb = network.DecoderPositionEmbedding(target).index_select(0, DeviceArrays.Copy(positions, network.Device)).narrow(0, 0, budget);
             long start = target.Tokens[positions[0]], end = target.Tokens[positions[^1]];
             decodings.Add(new JobDecoding
             {
@@ -57,81 +58,98 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         }
 
         var groups = BuildGroups(contexts);
+        var inputs = new AutoregressiveInputs(network, decodings.Select(d => new AutoregressiveInputs.Job(d.Job.Step.TargetDomain, d.PositionEmbeddings, d.Budget, d.PassCount)).ToList());
+        var pending = new List<(Tensor Tokens, bool[] Drawn)>();   // per decoded token: every job's last id, and who drew one
         try
         {
-            var last = decodings.Select(d => torch.tensor(new[] { d.Start }, device: network.Device)).ToList();
+            var last = DeviceArrays.Copy(decodings.Select(d => d.Start).ToArray(), network.Device);
             int longest = decodings.Max(d => d.Budget);
             for (int t = 0; t < longest && decodings.Any(d => !d.Finished); t++)
             {
                 using var tokenScope = NewDisposeScope();
-                var rows = new Tensor[contexts.Count];
-                foreach (var d in decodings)
-                {
-                    var token = network.DecoderTokenEmbedding(d.Job.Step.TargetDomain, last[decodings.IndexOf(d)]);   // (1, D)
-                    var y = token + d.PositionEmbeddings[Math.Min(t, d.Budget - 1)].unsqueeze(0);
-                    for (int p = 0; p < d.PassCount; p++) rows[d.FirstPass + p] = y;
-                }
+                var rows = inputs.Rows(last, t);   // (R, D): each job's input, once per pass row
                 var outputs = StepGroups(groups, rows);
-                var rowLogits = LogitsByTarget(decodings.Where(d => !d.Finished && t < d.Budget).ToList(), outputs);
-                for (int j = 0; j < decodings.Count; j++)
+                var active = Enumerable.Range(0, decodings.Count).Where(j => !decodings[j].Finished && t < decodings[j].Budget).ToArray();
+                var guided = GuidedLogits(decodings, active, outputs);
+                for (int a = 0; a < active.Length; a++) options.TokenLogitsObserver?.Invoke(decodings[active[a]].Job, t, guided[a]);
+                var sampled = RowSampler.Sample(active.Select((j, a) => new RowSampler.Rows(guided[a], decodings[j].Job.Step.Temperature,
+                    TopK.FromSetting(decodings[j].Job.Sampling.TopK), decodings[j].Job.Sampling.TopP, decodings[j].Random)).ToList());
+                var next = torch.cat(sampled.Select(s => s.Samples).ToArray(), 0);
+                last = active.Length == decodings.Count
+                    ? next
+                    : last.index_copy(0, DeviceArrays.Copy(active.Select(j => (long)j).ToArray(), network.Device), next);
+                last = last.MoveToOuterDisposeScope();
+                var drawn = new bool[decodings.Count];
+                foreach (var j in active)
                 {
-                    var d = decodings[j];
-                    if (d.Finished || t >= d.Budget) continue;
-                    var passLogits = Enumerable.Range(d.FirstPass, d.PassCount).Select(p => rowLogits[p]).ToList();
-                    var logits = GuidancePasses.Combine(d.Job, passLogits);
-                    options.TokenLogitsObserver?.Invoke(d.Job, t, logits);
-                    var next = SampleNext(d.Job, logits, d.Random);
-                    d.Generated.Add(next.DetachFromDisposeScope());
-                    last[j] = next;
-                    if (d.Generated.Count >= d.Budget) d.Finished = true;
+                    drawn[j] = true;
+                    if (++decodings[j].Drawn >= decodings[j].Budget) decodings[j].Finished = true;
                 }
-                if ((t + 1) % Math.Max(1, options.EndOfSequenceCheckInterval) == 0) MarkEnded(decodings);
+                pending.Add((last, drawn));
+                if ((t + 1) % Math.Max(1, options.EndOfSequenceCheckInterval) == 0) CopyGenerated(decodings, pending, markEnded: true);
             }
+            CopyGenerated(decodings, pending, markEnded: false);
             return decodings.Select(Merge).ToList();
         }
         finally
         {
             foreach (var g in groups) g.Decoder.Dispose();
-            foreach (var d in decodings) { d.Random.Dispose(); foreach (var t in d.Generated) t.Dispose(); }
+            foreach (var d in decodings) d.Random.Dispose();
         }
     }
 
-    /// <summary>One logits-head call per target over the rows of all unfinished jobs (each row (1, D) → (1, V)).</summary>
-    private Dictionary<int, Tensor> LogitsByTarget(List<JobDecoding> active, Tensor[] outputs)
+    /// <summary>
+    /// The guided float32 logits (1, V) of each active job. Jobs of the same target, pass count and guidance scale share one
+    /// logits-head call over all their rows and one elementwise guidance combination (row-wise, so equal to combining alone).
+    /// </summary>
+    private Tensor[] GuidedLogits(List<JobDecoding> decodings, int[] active, Tensor[] outputs)
     {
-        var result = new Dictionary<int, Tensor>();
-        foreach (var group in active.GroupBy(d => d.Job.Step.TargetDomain))
+        var result = new Tensor[active.Length];
+        foreach (var group in active.Select((j, a) => (Job: j, Active: a)).GroupBy(x => decodings[x.Job].Job.Step.TargetDomain))
         {
-            var rows = group.SelectMany(d => Enumerable.Range(d.FirstPass, d.PassCount)).ToArray();
-            var logits = network.Logits(group.Key, torch.cat(rows.Select(r => outputs[r]).ToArray(), 0));
-            for (int i = 0; i < rows.Length; i++) result[rows[i]] = logits.narrow(0, i, 1);
+            var members = group.ToArray();
+            var rowIndex = members.SelectMany(m => Enumerable.Range(decodings[m.Job].FirstPass, decodings[m.Job].PassCount)).ToArray();
+            var logits = network.Logits(group.Key, torch.cat(rowIndex.Select(r => outputs[r]).ToArray(), 0));   // (rows, V)
+            var passes = decodings[members[0].Job].PassCount;
+            var uniform = members.All(m => decodings[m.Job].PassCount == passes)
+                ? GuidancePasses.CombineUniform(members.Select(m => decodings[m.Job].Job).ToList(), logits, passes, 1)
+                : null;
+            if (uniform is not null)
+            {
+                for (int i = 0; i < members.Length; i++) result[members[i].Active] = uniform[i];   // (1, V)
+                continue;
+            }
+            int row = 0;
+            foreach (var m in members)
+            {
+                var d = decodings[m.Job];
+                result[m.Active] = GuidancePasses.Combine(d.Job, Enumerable.Range(row, d.PassCount).Select(r => logits.narrow(0, r, 1)).ToList());
+                row += d.PassCount;
+            }
         }
         return result;
     }
 
-    private static Tensor SampleNext(StepJob job, Tensor logits, JobRandom random)
+    /// <summary>
+    /// One device→host copy of every token drawn since the last copy; with <paramref name="markEnded"/>, marks jobs whose
+    /// output now contains their end token.
+    /// </summary>
+    private static void CopyGenerated(List<JobDecoding> decodings, List<(Tensor Tokens, bool[] Drawn)> pending, bool markEnded)
     {
-        if (TokenSampler.IsGreedy(job.Step.Temperature)) return logits.argmax(-1);
-        var filtered = LogitFilter.Apply(logits, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP);
-        var probs = (filtered / job.Step.Temperature).softmax(-1);
-        return random.Multinomial(probs).squeeze(-1);
-    }
-
-    /// <summary>One host sync: marks jobs whose output contains their end token.</summary>
-    private static void MarkEnded(List<JobDecoding> decodings)
-    {
+        if (pending.Count == 0) return;
+        var host = torch.stack(pending.Select(p => p.Tokens).ToArray(), 0).cpu().data<long>().ToArray();
+        for (int t = 0; t < pending.Count; t++)
+            for (int j = 0; j < decodings.Count; j++)
+                if (pending[t].Drawn[j]) decodings[j].Generated.Add(host[t * decodings.Count + j]);
+        pending.Clear();
+        if (!markEnded) return;
         foreach (var d in decodings)
-        {
-            if (d.Finished || d.Generated.Count == 0) continue;
-            using var all = torch.cat(d.Generated, 0);
-            using var ended = all.eq(d.End).any();
-            if (ended.item<bool>()) d.Finished = true;
-        }
+            if (!d.Finished && d.Generated.Contains(d.End)) d.Finished = true;
     }
 
     private StepResult Merge(JobDecoding d)
     {
-        var generated = d.Generated.Count == 0 ? Array.Empty<long>() : torch.cat(d.Generated, 0).cpu().data<long>().ToArray();
+        var generated = d.Generated.ToArray();
         int end = Array.IndexOf(generated, d.End);
         if (end >= 0) generated = generated[..(end + 1)];
         var output = new long[generated.Length + 1];
@@ -175,12 +193,15 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         return groups;
     }
 
-    private static Tensor[] StepGroups(List<Group> groups, Tensor[] rows)
+    /// <param name="rows">(R, D): every pass row's input.</param>
+    private static Tensor[] StepGroups(List<Group> groups, Tensor rows)
     {
-        var outputs = new Tensor[rows.Length];
+        var outputs = new Tensor[rows.shape[0]];
         foreach (var g in groups)
         {
-            var input = torch.stack(g.Rows.Select(r => rows[r]).ToArray(), 0);   // (P, 1, D)
+            var input = g.Rows.Length == outputs.Length ? rows.unsqueeze(1)   // one group of every row, in order (BuildGroups)
+                : g.Rows.Length == 1 ? rows.narrow(0, g.Rows[0], 1).unsqueeze(1)
+                : rows.index_select(0, DeviceArrays.Copy(g.Rows.Select(r => (long)r).ToArray(), rows.device)).unsqueeze(1);   // (P, 1, D)
             var output = g.Decoder.Step(input);
             for (int i = 0; i < g.Rows.Length; i++) outputs[g.Rows[i]] = output[i];   // (1, D)
         }

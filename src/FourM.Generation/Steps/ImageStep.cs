@@ -15,60 +15,119 @@ public static class ImageStep
     /// Positions fed to the decoder. MaskGIT: every still-masked position, ascending. ROAR: the still-masked positions ordered by
     /// <c>argsort(target_mask + rand(N)·1e-6)</c> with the rand drawn from the job's generator, first <c>num_tokens</c> only.
     /// The guided passes reuse these positions (the reference draws the same permutation twice when seeded and different ones
-    /// when not, which is its bug 5.11.1).
+    /// when not, which is its bug 5.11.1). Each job draws its noise from its own stream; all jobs' rows sort in one batched call.
     /// </summary>
-    public static long[] SelectPositions(StepJob job, JobRandom random, Device device)
+    /// <returns>Per job: the positions (K) as int64 on the device, in the caller's dispose scope (no device→host sync).</returns>
+    public static Tensor[] SelectPositions(IReadOnlyList<StepJob> jobs, IReadOnlyList<JobRandom> randoms, Device device)
     {
-        var target = job.State[job.Step.TargetDomain];
-        var remaining = EncoderPass.ValidPositions(target.TargetMask);
-        int numSelect = job.Step.NumTokens ?? throw new GenerationPlanException($"job {job.JobId}: {job.Step.Scheme} step without a token count");
-        if (job.Step.Scheme == DecodingScheme.MaskGit)
+        var result = new Tensor[jobs.Count];
+        var roar = new List<(int Job, int Count)>();
+        for (int j = 0; j < jobs.Count; j++)
         {
-            if (numSelect > remaining.Length)
-                throw new GenerationPlanException($"job {job.JobId}: MaskGIT step selects {numSelect} tokens but only {remaining.Length} of '{job.Step.TargetDomain}' are still masked");
-            return remaining;
+            var job = jobs[j];
+            var remaining = EncoderPass.ValidPositions(job.State[job.Step.TargetDomain].TargetMask);
+            int numSelect = job.Step.NumTokens ?? throw new GenerationPlanException($"job {job.JobId}: {job.Step.Scheme} step without a token count");
+            if (job.Step.Scheme == DecodingScheme.MaskGit)
+            {
+                if (numSelect > remaining.Length)
+                    throw new GenerationPlanException($"job {job.JobId}: MaskGIT step selects {numSelect} tokens but only {remaining.Length} of '{job.Step.TargetDomain}' are still masked");
+                result[j] = DeviceArrays.Copy(remaining, device);
+            }
+            else roar.Add((j, Math.Min(numSelect, remaining.Length)));
         }
-        using var scope = NewDisposeScope();
-        var mask = torch.tensor(target.TargetMask, device: device).unsqueeze(0);
-        var noise = random.Rand(target.TargetMask.Length).unsqueeze(0) * 1e-6;
-        var order = (mask + noise).argsort(dim: 1);
-        int count = Math.Min(numSelect, remaining.Length);
-        return order[0].narrow(0, 0, count).cpu().data<long>().ToArray();
-    }
+        if (roar.Count == 0) return result;
 
-    /// <summary>The decoder inputs of the chosen positions: <c>mask_token + emb[position]</c>.</summary>
-    public static Tensor Queries(Network.IGenerationNetwork network, StepJob job, long[] positions)
-    {
-        using var scope = NewDisposeScope();
-        var emb = network.DecoderPositionEmbedding(job.State[job.Step.TargetDomain]);
-        var index = torch.tensor(positions, device: network.Device);
-        return (network.MaskToken.reshape(1, -1) + emb.index_select(0, index)).MoveToOuterDisposeScope();
+        // One argsort per target length over all ROAR jobs (rows sort independently).
+        foreach (var group in roar.GroupBy(r => jobs[r.Job].State[jobs[r.Job].Step.TargetDomain].TargetMask.Length))
+        {
+            var members = group.ToList();
+            int n = group.Key;
+            var masks = new bool[members.Count * n];
+            for (int i = 0; i < members.Count; i++)
+                jobs[members[i].Job].State[jobs[members[i].Job].Step.TargetDomain].TargetMask.CopyTo(masks, i * n);
+            var mask = DeviceArrays.Copy(masks, [members.Count, n], device);
+            var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0) * 1e-6;
+            var order = (mask + noise).argsort(dim: 1);
+            for (int i = 0; i < members.Count; i++) result[members[i].Job] = order[i].narrow(0, 0, members[i].Count);
+        }
+        return result;
     }
 
     /// <summary>
-    /// Samples from the guided logits (K, V) and writes the chosen tokens into a copy of the job's sample (and of its weighted
-    /// conditions). MaskGIT keeps the <c>num_tokens</c> samples of highest probability; ROAR keeps them all.
+    /// The decoder inputs of the chosen positions, <c>mask_token + emb[position]</c>, per job: one embedding call per target
+    /// modality and length and one gather for all jobs (elementwise work, so each job's rows equal computing it alone).
     /// </summary>
-    public static StepResult Complete(StepJob job, long[] positions, Tensor logits, JobRandom random)
+    public static Tensor[] Queries(Network.IGenerationNetwork network, IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions)
+    {
+        var result = new Tensor[jobs.Count];
+        var maskToken = network.MaskToken.reshape(1, -1);
+        foreach (var group in Enumerable.Range(0, jobs.Count).GroupBy(j => (jobs[j].Step.TargetDomain, jobs[j].State[jobs[j].Step.TargetDomain].Tokens.Length)))
+        {
+            var members = group.ToArray();
+            int n = group.Key.Length;
+            var tokens = new long[members.Length * n];
+            var masks = new bool[members.Length * n];
+            for (int i = 0; i < members.Length; i++)
+            {
+                var target = jobs[members[i]].State[group.Key.TargetDomain];
+                target.Tokens.CopyTo(tokens, i * n);
+                target.TargetMask.CopyTo(masks, i * n);
+            }
+            var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
+            var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j] + (long)i * n).ToArray(), 0);
+            var queries = maskToken + emb.index_select(0, index);
+            long offset = 0;
+            foreach (var j in members)
+            {
+                result[j] = queries.narrow(0, offset, positions[j].shape[0]);
+                offset += positions[j].shape[0];
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Samples from each job's guided logits (K, V) and writes the chosen tokens into a copy of the job's sample (and of its
+    /// weighted conditions). MaskGIT keeps the <c>num_tokens</c> samples of highest probability; ROAR keeps them all. All
+    /// jobs' choices come back to the host in one copy.
+    /// </summary>
+    public static StepResult[] Complete(IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions, IReadOnlyList<Tensor> logits, IReadOnlyList<JobRandom> randoms)
     {
         using var scope = NewDisposeScope();
-        var (samples, probabilities) = TokenSampler.Sample(logits, job.Step.Temperature, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP, random);
-        long[] chosenTokens, chosenPositions;
-        if (job.Step.Scheme == DecodingScheme.MaskGit)
+        var sampled = RowSampler.Sample(jobs.Select((job, j) => new RowSampler.Rows(
+            logits[j], job.Step.Temperature, TopK.FromSetting(job.Sampling.TopK), job.Sampling.TopP, randoms[j])).ToList());
+        // Per job: the kept tokens, then their positions.
+        var parts = new List<Tensor>();
+        for (int j = 0; j < jobs.Count; j++)
         {
-            var top = probabilities.unsqueeze(0).topk(job.Step.NumTokens!.Value, dim: -1).indexes.squeeze(0);
-            chosenTokens = samples.index_select(0, top).cpu().data<long>().ToArray();
-            var topIndex = top.cpu().data<long>().ToArray();
-            chosenPositions = topIndex.Select(i => positions[i]).ToArray();
+            var (samples, probabilities) = sampled[j];
+            if (jobs[j].Step.Scheme == DecodingScheme.MaskGit)
+            {
+                var top = probabilities.unsqueeze(0).topk(jobs[j].Step.NumTokens!.Value, dim: -1).indexes.squeeze(0);
+                parts.Add(samples.index_select(0, top));
+                parts.Add(positions[j].index_select(0, top));
+            }
+            else
+            {
+                parts.Add(samples);
+                parts.Add(positions[j]);
+            }
         }
-        else
+        var host = torch.cat(parts, 0).cpu().data<long>().ToArray();
+        var results = new StepResult[jobs.Count];
+        int at = 0;
+        for (int j = 0; j < jobs.Count; j++)
         {
-            chosenTokens = samples.cpu().data<long>().ToArray();
-            chosenPositions = positions;
+            var job = jobs[j];
+            int count = job.Step.Scheme == DecodingScheme.MaskGit ? job.Step.NumTokens!.Value : (int)positions[j].shape[0];
+            var chosenTokens = host.AsSpan(at, count).ToArray();
+            var chosenPositions = host.AsSpan(at + count, count).ToArray();
+            at += 2 * count;
+            var state = Write(job.State, job.Step.TargetDomain, chosenPositions, chosenTokens);
+            var conditions = job.Conditions?.Select(c => Write(c, job.Step.TargetDomain, chosenPositions, chosenTokens)).ToList();
+            results[j] = new StepResult(job.JobId, state, chosenPositions.Length) { Conditions = conditions };
         }
-        var state = Write(job.State, job.Step.TargetDomain, chosenPositions, chosenTokens);
-        var conditions = job.Conditions?.Select(c => Write(c, job.Step.TargetDomain, chosenPositions, chosenTokens)).ToList();
-        return new StepResult(job.JobId, state, chosenPositions.Length) { Conditions = conditions };
+        return results;
     }
 
     /// <summary>Unmasks the positions with their tokens: input mask false (now an input), target mask true (no longer predicted).</summary>
