@@ -123,6 +123,24 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
         return IsUnstarted(result.Status) ? throw new SessionNotFoundException(sessionId) : new GenerationResult(result, _renderers);
     }
 
+    /// <summary>
+    /// An image modality rendered as a PNG by the serving silos (detokenized on the session's device, seeded with the
+    /// session seed; <paramref name="diffusionSteps"/> null: the silos' default). Throws
+    /// <see cref="ModalityNotFoundException"/> for a modality the session lacks and <see cref="OutputNotAvailableException"/>
+    /// when it is not fully generated or no tokenizer is configured for it.
+    /// </summary>
+    public async Task<byte[]> GetOutputPngAsync(string sessionId, string modality, int? diffusionSteps = null, CancellationToken cancellationToken = default)
+    {
+        await GetStatusAsync(sessionId);
+        try { return await Session(sessionId).GetOutputPng(modality, diffusionSteps, cancellationToken); }
+        catch (KeyNotFoundException ex) { throw new ModalityNotFoundException(sessionId, modality, ex.Message); }
+        catch (InvalidOperationException ex) { throw new OutputNotAvailableException(ex.Message, ex); }
+        catch (ServingRejectedException rejected)
+        {
+            throw new GenerationRejectedException(rejected.Reason.ToString(), rejected.RetryAfter, rejected.Message, rejected);
+        }
+    }
+
     /// <summary>Starts a session, reports each step to <paramref name="progress"/>, and returns the final result.</summary>
     public async Task<GenerationResult> GenerateAsync(GenerationRequest request, IProgress<StepUpdate>? progress = null, CancellationToken cancellationToken = default)
     {

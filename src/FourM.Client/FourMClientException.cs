@@ -25,3 +25,14 @@ public sealed class InvalidGenerationRequestException(IReadOnlyDictionary<string
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 }
+
+/// <summary>The session has no such modality.</summary>
+public sealed class ModalityNotFoundException(string sessionId, string modality, string message)
+    : FourMClientException(message)
+{
+    public string SessionId { get; } = sessionId;
+    public string Modality { get; } = modality;
+}
+
+/// <summary>The output cannot be rendered now or here: tokens still masked, or no image tokenizer configured for it.</summary>
+public sealed class OutputNotAvailableException(string message, Exception? inner = null) : FourMClientException(message, inner);

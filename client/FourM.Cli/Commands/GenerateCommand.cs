@@ -11,7 +11,7 @@ namespace FourM.Cli.Commands;
 public sealed class GenerateCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["generate"];
-    public string Usage => $"generate {ServingConnections.Usage} [--model id] [--caption TEXT] [--tokens modality=ids.json] " +
+    public string Usage => $"generate {ServingConnections.Usage} [--model id] [--caption TEXT] [--tokens modality=ids.json] [--image modality=photo.png] " +
                            "--target tok_rgb@224[,...] [--steps 8] [--scheme roar|maskgit|autoregressive] [--temperature 1] [--cfg 1] " +
                            "[--seed n] [--priority interactive|standard|batch] [--request request.json] [--out DIR] [--no-wait]";
     public string Summary => "submit a generation to the serving platform, print its steps, save its outputs (tokens, text, PNG)";
@@ -74,6 +74,16 @@ public sealed class GenerateCommand : ICliCommand
             var path = tokens[(eq + 1)..];
             if (!File.Exists(path)) throw new UsageException($"token file not found: {path}");
             inputs.Add(new GenerationInput { Modality = tokens[..eq], Tokens = JsonSerializer.Deserialize<long[]>(File.ReadAllText(path)) });
+        }
+
+        if (cl.Get("image") is { } image)
+        {
+            // The silo tokenizes it (tok_*) or turns it into pixels (rgb@224) on the session's device.
+            var eq = image.IndexOf('=');
+            if (eq <= 0) throw new UsageException("--image expects modality=file (a PNG, JPEG or WebP image)");
+            var path = image[(eq + 1)..];
+            if (!File.Exists(path)) throw new UsageException($"image file not found: {path}");
+            inputs.Add(new GenerationInput { Modality = image[..eq], Image = File.ReadAllBytes(path) });
         }
 
         var targets = request.Targets.ToList();

@@ -40,7 +40,9 @@ public sealed class ClusterServingConnection : IServingConnection
     public async Task<byte[]?> PngAsync(string sessionId, string modality, CancellationToken cancellationToken)
     {
         var result = await Client.GetResultAsync(sessionId);
-        return result.CanRenderPng(modality) ? await result.PngAsync(modality, cancellationToken) : null;
+        if (result.CanRenderPng(modality)) return await result.PngAsync(modality, cancellationToken);
+        try { return await Client.GetOutputPngAsync(sessionId, modality, cancellationToken: cancellationToken); }
+        catch (OutputNotAvailableException) { return null; }
     }
 
     public Task<ModelDeployment[]> ModelsAsync(CancellationToken cancellationToken) => Client.ListModelsAsync();

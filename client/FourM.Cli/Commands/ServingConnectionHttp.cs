@@ -51,7 +51,7 @@ public sealed class HttpServingConnection(Uri gateway) : IServingConnection
     public async Task<byte[]?> PngAsync(string sessionId, string modality, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync($"/v1/sessions/{Uri.EscapeDataString(sessionId)}/outputs/{Uri.EscapeDataString(modality)}.png", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotImplemented) return null;
+        if (response.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.Conflict) return null;
         if (!response.IsSuccessStatusCode) await ThrowProblemAsync(response, cancellationToken);
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }

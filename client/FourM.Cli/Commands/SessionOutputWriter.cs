@@ -21,7 +21,7 @@ public static class SessionOutputWriter
                 await File.WriteAllTextAsync(stem + ".txt", text + Environment.NewLine, cancellationToken);
                 saved.Add(stem + ".txt");
             }
-            if (output.PngAvailable && await connection.PngAsync(sessionId, output.Modality, cancellationToken) is { } png)
+            if (MayRender(output) && await connection.PngAsync(sessionId, output.Modality, cancellationToken) is { } png)
             {
                 await File.WriteAllBytesAsync(stem + ".png", png, cancellationToken);
                 saved.Add(stem + ".png");
@@ -29,6 +29,13 @@ public static class SessionOutputWriter
             Console.WriteLine($"  {output.Modality}: {output.Tokens.Length} tokens -> {string.Join(", ", saved)}");
         }
     }
+
+    /// <summary>
+    /// Rendered by the client's own renderer, or possibly by the silos (a finished image modality; they answer "not
+    /// available" when no tokenizer is configured for it).
+    /// </summary>
+    private static bool MayRender(SessionOutput output) =>
+        output.PngAvailable || (output.Modality.StartsWith("tok_", StringComparison.Ordinal) && !output.InputMask.Any(masked => masked));
 
     /// <summary><c>tok_rgb@224</c> → <c>tok_rgb_224</c> (no characters that upset shells or file systems).</summary>
     public static string FileStem(string modality) => string.Concat(modality.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' ? c : '_'));

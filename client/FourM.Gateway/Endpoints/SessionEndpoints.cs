@@ -88,10 +88,11 @@ public static class SessionEndpoints
         catch (SessionNotFoundException) { return GatewayProblems.NotFound(id); }
     }
 
-    public static async Task<IResult> GetOutputAsync(string id, string modality, FourMClient client, CancellationToken cancellationToken)
+    public static async Task<IResult> GetOutputAsync(string id, string modality, int? steps, FourMClient client, HttpContext context, CancellationToken cancellationToken)
     {
         bool png = modality.EndsWith(PngSuffix, StringComparison.OrdinalIgnoreCase);
         if (png) modality = modality[..^PngSuffix.Length];
+        if (png && !client.Renderers.CanRenderPng(modality)) return await SiloRenderedPngAsync(id, modality, steps, client, context, cancellationToken);
         GenerationResult result;
         try { result = await client.GetResultAsync(id); }
         catch (SessionNotFoundException) { return GatewayProblems.NotFound(id); }
@@ -102,15 +103,39 @@ public static class SessionEndpoints
                 detail: $"session {id} has no modality '{modality}' (it has: {string.Join(", ", result.Modalities)})");
         if (!png) return TypedResults.Ok(SessionOutput.From(output, result));
 
-        if (!client.Renderers.CanRenderPng(modality))
-            return TypedResults.Problem(title: "Rendering not available", statusCode: StatusCodes.Status501NotImplemented,
-                detail: $"this gateway has no image renderer for '{modality}'; GET the modality without {PngSuffix} for its token ids");
         if (result.Status.Phase != SessionPhase.Completed)
             return TypedResults.Problem(title: "Session not completed", statusCode: StatusCodes.Status409Conflict,
                 detail: $"session {id} is {result.Status.Phase}; images are rendered from completed sessions only");
-        var bytes = await result.PngAsync(modality, cancellationToken);
-        return TypedResults.File(bytes!, "image/png", $"{id}-{modality.Replace('@', '_')}.png");
+        var local = await result.PngAsync(modality, cancellationToken);
+        return TypedResults.File(local!, "image/png", FileName(id, modality));
     }
+
+    /// <summary>No renderer in the gateway: the silos detokenize on the session's device (<c>?steps=</c>: DDPM steps) and send the PNG.</summary>
+    private static async Task<IResult> SiloRenderedPngAsync(string id, string modality, int? steps, FourMClient client, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (steps is < 1 or > 1000) return GatewayProblems.BadBody($"steps must be between 1 and 1000 (got {steps})");
+        try
+        {
+            var bytes = await client.GetOutputPngAsync(id, modality, steps, cancellationToken);
+            return TypedResults.File(bytes, "image/png", FileName(id, modality));
+        }
+        catch (SessionNotFoundException) { return GatewayProblems.NotFound(id); }
+        catch (ModalityNotFoundException ex)
+        {
+            return TypedResults.Problem(title: "Modality not found", statusCode: StatusCodes.Status404NotFound, detail: ex.Message);
+        }
+        catch (OutputNotAvailableException ex)
+        {
+            return TypedResults.Problem(title: "Image not available", statusCode: StatusCodes.Status409Conflict,
+                detail: $"{ex.Message}; GET the modality without {PngSuffix} for its token ids");
+        }
+        catch (GenerationRejectedException rejected)
+        {
+            return GatewayProblems.Rejected(context, rejected);
+        }
+    }
+
+    private static string FileName(string id, string modality) => $"{id}-{modality.Replace('@', '_')}.png";
 
     /// <summary>Server-sent events: one <c>step</c> event per update (the first is the current status), ending with the session.</summary>
     public static async Task<IResult> Events(string id, FourMClient client, HttpContext context)

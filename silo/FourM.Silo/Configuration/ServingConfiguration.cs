@@ -6,6 +6,8 @@ namespace FourM.Silo.Configuration;
 public static class ServingConfiguration
 {
     public const string SectionName = "FourM:Serving";
+    /// <summary>Image tokenizers by modality: <c>FourM:Tokenizers:tok_rgb@224=/models/tokenizers/rgb_16k</c>.</summary>
+    public const string TokenizersSectionName = "FourM:Tokenizers";
 
     public static void Apply(IConfiguration configuration, FourMServingOptions options)
     {
@@ -19,5 +21,15 @@ public static class ServingConfiguration
         if (section.GetValue<int?>("MaxSessionsPerClient") is { } perClient) options.MaxSessionsPerClient = perClient;
         if (section.GetValue<TimeSpan?>("DefaultSessionTimeout") is { } timeout) options.DefaultSessionTimeout = timeout;
         if (section.GetValue<TimeSpan?>("StepTimeout") is { } stepTimeout) options.StepTimeout = stepTimeout;
+        if (section.GetValue<int?>("DiffusionSteps") is { } steps)
+            options.DiffusionSteps = steps >= 1 ? steps : throw new ArgumentException($"{SectionName}:DiffusionSteps must be at least 1 (got {steps})");
+        if (section["TokenizerDType"] is { Length: > 0 } dtype) options.TokenizerDType = dtype;
+        options.Tokenizers.Clear();
+        foreach (var tokenizer in configuration.GetSection(TokenizersSectionName).GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(tokenizer.Value))
+                throw new ArgumentException($"{TokenizersSectionName}:{tokenizer.Key} must be the path of a tokenizer checkpoint (file or folder)");
+            options.Tokenizers[tokenizer.Key] = tokenizer.Value;
+        }
     }
 }

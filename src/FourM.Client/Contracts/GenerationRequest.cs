@@ -25,7 +25,10 @@ public sealed record GenerationRequest
     public string? DecoderDevice { get; init; }
 }
 
-/// <summary>One conditioning modality: text (tokenized by the silo), token ids, or pixels (C×H×W).</summary>
+/// <summary>
+/// One conditioning modality: text (tokenized by the silo), token ids, pixels (C×H×W), or an encoded image (PNG, JPEG
+/// or WebP; base64 in JSON) that the silo tokenizes (<c>tok_*</c>) or turns into pixels (<c>rgb@224</c>).
+/// </summary>
 public sealed record GenerationInput
 {
     public string Modality { get; init; } = "";
@@ -33,6 +36,7 @@ public sealed record GenerationInput
     public IReadOnlyList<long>? Tokens { get; init; }
     public IReadOnlyList<float>? Pixels { get; init; }
     public IReadOnlyList<int>? PixelShape { get; init; }
+    public byte[]? Image { get; init; }
     /// <summary>false = visible (the reference convention); null = all visible.</summary>
     public IReadOnlyList<bool>? InputMask { get; init; }
 }

@@ -23,6 +23,7 @@ public static partial class GenerationRequestMapper
                 Tokens = i.Tokens?.ToArray(),
                 Pixels = i.Pixels?.ToArray(),
                 PixelShape = i.PixelShape?.ToArray(),
+                Image = i.Image,
                 InputMask = i.InputMask?.ToArray(),
             }).ToArray(),
             Targets = request.Targets.Select(t => new TargetSchedule
@@ -84,8 +85,14 @@ public static partial class GenerationRequestMapper
             if (input is null) { Fail(field, "must be an object"); continue; }
             if (!IsModality(input.Modality)) Fail($"{field}.modality", "must be a modality name such as 'caption' or 'tok_rgb@224'");
             else if (!seen.Add(input.Modality)) Fail($"{field}.modality", $"'{input.Modality}' is given twice");
-            int kinds = (input.Text is null ? 0 : 1) + (input.Tokens is null ? 0 : 1) + (input.Pixels is null ? 0 : 1);
-            if (kinds != 1) Fail(field, "needs exactly one of text, tokens or pixels");
+            int kinds = (input.Text is null ? 0 : 1) + (input.Tokens is null ? 0 : 1) + (input.Pixels is null ? 0 : 1) + (input.Image is null ? 0 : 1);
+            if (kinds != 1) Fail(field, "needs exactly one of text, tokens, pixels or image");
+            if (input.Image is { } image)
+            {
+                if (image.Length == 0 || image.Length > limits.MaxImageBytes) Fail($"{field}.image", $"1 to {limits.MaxImageBytes} bytes (base64-encoded PNG, JPEG or WebP)");
+                if (!input.Modality.StartsWith("tok_", StringComparison.Ordinal) && !input.Modality.StartsWith("rgb@", StringComparison.Ordinal))
+                    Fail($"{field}.image", "images are accepted for image modalities only (tok_* or rgb@N)");
+            }
             if (input.Text is { Length: var length } && length > limits.MaxTextLength) Fail($"{field}.text", $"at most {limits.MaxTextLength} characters");
             if (input.Tokens is { } tokens)
             {

@@ -9,15 +9,25 @@ namespace FourM.Engine.Batching;
 /// </summary>
 public abstract class QueuedJob
 {
+    private readonly StepJob? _job;
+
     protected QueuedJob(StepJob job, JobScheduling scheduling)
     {
-        Job = job;
+        _job = job;
         Scheduling = scheduling;
         Rows = JobSize.Rows(job);
         Tokens = JobSize.Tokens(job) * Rows;
     }
 
-    public StepJob Job { get; }
+    /// <summary>Work that is no model step (image tokenizer jobs): the size is given directly.</summary>
+    protected QueuedJob(JobScheduling scheduling, int rows, int tokens)
+    {
+        Scheduling = scheduling;
+        Rows = rows;
+        Tokens = tokens;
+    }
+
+    public StepJob Job => _job ?? throw new InvalidOperationException($"a {Kind} job carries no model step");
     public JobScheduling Scheduling { get; }
     public abstract WorkKind Kind { get; }
     public int Rows { get; }
@@ -31,8 +41,12 @@ public abstract class QueuedJob
 }
 
 /// <summary>A queued job whose completion carries a <typeparamref name="TResult"/>.</summary>
-public abstract class QueuedJob<TResult>(StepJob job, JobScheduling scheduling) : QueuedJob(job, scheduling)
+public abstract class QueuedJob<TResult> : QueuedJob
 {
+    protected QueuedJob(StepJob job, JobScheduling scheduling) : base(job, scheduling) { }
+
+    protected QueuedJob(JobScheduling scheduling, int rows, int tokens) : base(scheduling, rows, tokens) { }
+
     private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<TResult> Completion => _completion.Task;

@@ -128,7 +128,11 @@ public sealed class StepBatcher(EngineOptions options)
         queue.Rows >= options.MaxBatchRows
         || queue.Tokens >= options.MaxBatchTokens
         || waited >= options.MaxQueueDelay
-        || AllActiveSessionsWaiting(key.ModelId);
+        // Image tokenizer work is requested at will, not in lockstep with steps: no barrier can tell when companions
+        // are coming, so it waits the queue delay for them (or until the batch is full).
+        || (!IsTokenizerWork(key.Kind) && AllActiveSessionsWaiting(key.ModelId));
+
+    private static bool IsTokenizerWork(WorkKind kind) => kind is WorkKind.Tokenize or WorkKind.Detokenize;
 
     /// <summary>The barrier: every registered, live session of the model has a job queued, so waiting gains nothing.</summary>
     private bool AllActiveSessionsWaiting(string modelId)

@@ -4,6 +4,8 @@ using FourM.Engine.Batching;
 using FourM.Engine.Metrics;
 using FourM.Engine.Runners;
 using FourM.Generation.Batching;
+using FourM.ImageTokenizers.Imaging;
+using FourM.ImageTokenizers.Runtime;
 
 namespace FourM.Engine.Engine;
 
@@ -22,6 +24,8 @@ public sealed class DeviceEngine : IDisposable
     private readonly ServingMetrics _metrics;
     private readonly Queue<Action> _controlWork = new();
     private readonly Dictionary<string, IEncoderDecoderRunner> _runners = new(StringComparer.Ordinal);
+    private readonly ITokenizerRunnerFactory _tokenizerFactory;
+    private readonly Dictionary<string, IImageTokenizerRunner> _tokenizers = new(StringComparer.Ordinal);
     private readonly Thread _thread;
     private bool _stopping;
     private int _runningJobs;
@@ -30,10 +34,12 @@ public sealed class DeviceEngine : IDisposable
     private int _heldContexts;
     private double _meanBatchMilliseconds = 10;
 
-    public DeviceEngine(string device, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics)
+    public DeviceEngine(string device, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics,
+        ITokenizerRunnerFactory? tokenizerFactory = null)
     {
         Device = device;
         _runnerFactory = runnerFactory;
+        _tokenizerFactory = tokenizerFactory ?? NoTokenizerRunners.Instance;
         _options = options;
         _metrics = metrics;
         _batcher = new StepBatcher(options);
@@ -83,6 +89,15 @@ public sealed class DeviceEngine : IDisposable
     public Task<(StepResult Result, JobTiming Timing)> SubmitDecode(StepJob job, JobScheduling scheduling, ContextHandle? context,
         byte[]? importedContext, CancellationToken cancellationToken) =>
         Enqueue(new DecodeQueuedJob(job, scheduling, context, importedContext), cancellationToken).Completion;
+
+    /// <summary>Tokenizes a prepared image with the tokenizer of <see cref="JobScheduling.ModelId"/> (a modality name).</summary>
+    public Task<(long[] Tokens, JobTiming Timing)> SubmitTokenize(TokenizerInput input, JobScheduling scheduling, CancellationToken cancellationToken) =>
+        Enqueue(new TokenizeQueuedJob(input, scheduling), cancellationToken).Completion;
+
+    /// <summary>Decodes a token grid with the tokenizer of <see cref="JobScheduling.ModelId"/> (a modality name).</summary>
+    public Task<(DecodedMap Map, JobTiming Timing)> SubmitDetokenize(long[] tokenGrid, int steps, long seed, JobScheduling scheduling,
+        CancellationToken cancellationToken) =>
+        Enqueue(new DetokenizeQueuedJob(tokenGrid, steps, seed, scheduling), cancellationToken).Completion;
 
     /// <summary>Exports a context held here as bf16 bytes and releases it (ahead of queued batches).</summary>
     public Task<byte[]> ExportContext(string modelId, ContextHandle context) => RunControl(runner =>
@@ -143,6 +158,8 @@ public sealed class DeviceEngine : IDisposable
         StepQueuedJob s => s.Completion,
         EncodeQueuedJob e => e.Completion,
         DecodeQueuedJob d => d.Completion,
+        TokenizeQueuedJob t => t.Completion,
+        DetokenizeQueuedJob t => t.Completion,
         _ => throw new ArgumentOutOfRangeException(nameof(job)),
     };
 
@@ -176,6 +193,13 @@ public sealed class DeviceEngine : IDisposable
         if (!_runners.TryGetValue(modelId, out var runner))
             _runners[modelId] = runner = _runnerFactory.Create(modelId, Device);
         return runner;
+    }
+
+    private IImageTokenizerRunner Tokenizer(string modality)
+    {
+        if (!_tokenizers.TryGetValue(modality, out var tokenizer))
+            _tokenizers[modality] = tokenizer = _tokenizerFactory.Create(modality, Device);
+        return tokenizer;
     }
 
     private void Loop()
@@ -218,6 +242,8 @@ public sealed class DeviceEngine : IDisposable
                 case WorkKind.Step: RunSteps(batch.Cast<StepQueuedJob>().ToList(), started, rows); break;
                 case WorkKind.Encode: RunEncodes(batch.Cast<EncodeQueuedJob>().ToList(), started, rows); break;
                 case WorkKind.Decode: RunDecodes(batch.Cast<DecodeQueuedJob>().ToList(), started, rows); break;
+                case WorkKind.Tokenize: RunTokenizes(batch.Cast<TokenizeQueuedJob>().ToList(), started, rows); break;
+                case WorkKind.Detokenize: RunDetokenizes(batch.Cast<DetokenizeQueuedJob>().ToList(), started, rows); break;
             }
         }
         catch (Exception ex)
@@ -288,6 +314,45 @@ public sealed class DeviceEngine : IDisposable
         }
     }
 
+    private void RunTokenizes(List<TokenizeQueuedJob> batch, long started, int rows)
+    {
+        var tokenizer = Tokenizer(batch[0].Scheduling.ModelId);
+        // The tokenizer needs one input size per call; a mismatching input fails its own job, not its batch mates.
+        var fitting = new List<TokenizeQueuedJob>(batch.Count);
+        foreach (var job in batch)
+        {
+            if (job.Input.Height == tokenizer.ImageSize && job.Input.Width == tokenizer.ImageSize) fitting.Add(job);
+            else job.Fail(new ArgumentException($"tokenizer {tokenizer.Name} expects {tokenizer.ImageSize}×{tokenizer.ImageSize} inputs, got {job.Input.Height}×{job.Input.Width}"));
+        }
+        if (fitting.Count == 0) return;
+        var grids = tokenizer.TokenizeBatch(fitting.Select(j => j.Input).ToList());
+        CheckCount(grids.Count, fitting.Count, "TokenizeBatch");
+        var timingEnd = Stopwatch.GetTimestamp();
+        for (var i = 0; i < fitting.Count; i++)
+        {
+            fitting[i].Complete((grids[i], Timing(fitting[i], started, timingEnd, rows)));
+            Completed(fitting[i]);
+        }
+    }
+
+    private void RunDetokenizes(List<DetokenizeQueuedJob> batch, long started, int rows)
+    {
+        var tokenizer = Tokenizer(batch[0].Scheduling.ModelId);
+        // One DetokenizeBatch call runs one step count; seeds are per image, so grouping does not change any result.
+        foreach (var group in batch.GroupBy(j => j.Steps))
+        {
+            var jobs = group.ToList();
+            var maps = tokenizer.DetokenizeBatch(jobs.Select(j => j.TokenGrid).ToList(), group.Key, jobs.Select(j => j.Seed).ToList());
+            CheckCount(maps.Count, jobs.Count, "DetokenizeBatch");
+            var timingEnd = Stopwatch.GetTimestamp();
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                jobs[i].Complete((maps[i], Timing(jobs[i], started, timingEnd, rows)));
+                Completed(jobs[i]);
+            }
+        }
+    }
+
     private JobTiming Timing(QueuedJob job, long started, long ended, int rows)
     {
         var queue = Stopwatch.GetElapsedTime(job.EnqueuedTimestamp, started);
@@ -322,5 +387,6 @@ public sealed class DeviceEngine : IDisposable
         _thread.Join(TimeSpan.FromSeconds(30));
         _metrics.Untrack(this);
         foreach (var runner in _runners.Values) (runner as IDisposable)?.Dispose();
+        foreach (var tokenizer in _tokenizers.Values) tokenizer.Dispose();
     }
 }

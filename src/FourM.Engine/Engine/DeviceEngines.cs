@@ -5,7 +5,8 @@ using FourM.Engine.Runners;
 namespace FourM.Engine.Engine;
 
 /// <summary>The device engines of one silo (one per device it owns), created on first use and stopped on dispose.</summary>
-public sealed class DeviceEngines(IReadOnlyList<string> devices, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics) : IDisposable
+public sealed class DeviceEngines(IReadOnlyList<string> devices, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics,
+    ITokenizerRunnerFactory? tokenizerFactory = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<DeviceEngine>> _engines = new(StringComparer.Ordinal);
 
@@ -15,7 +16,7 @@ public sealed class DeviceEngines(IReadOnlyList<string> devices, IRunnerFactory 
     {
         if (!Devices.Contains(device, StringComparer.Ordinal))
             throw new ArgumentException($"this silo does not own device '{device}' (it owns: {string.Join(", ", Devices)})", nameof(device));
-        return _engines.GetOrAdd(device, d => new Lazy<DeviceEngine>(() => new DeviceEngine(d, runnerFactory, options, metrics))).Value;
+        return _engines.GetOrAdd(device, d => new Lazy<DeviceEngine>(() => new DeviceEngine(d, runnerFactory, options, metrics, tokenizerFactory))).Value;
     }
 
     public void Dispose()

@@ -42,6 +42,15 @@ public interface IGenerationSessionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<SessionStatus> Edit(SessionEdit edit);
 
+    /// <summary>
+    /// A fully generated image modality (every token unmasked, finished or not) detokenized on the session's device
+    /// (seeded with the session seed; <paramref name="diffusionSteps"/> null: the silo's default) and rendered as a
+    /// PNG. Throws <see cref="KeyNotFoundException"/> for a modality the session lacks and
+    /// <see cref="InvalidOperationException"/> when tokens are still masked or no tokenizer is configured.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<byte[]> GetOutputPng(string modality, int? diffusionSteps = null, CancellationToken cancellationToken = default);
+
     [AlwaysInterleave]
     Task Subscribe(ISessionObserver observer);
 

@@ -14,4 +14,9 @@ public sealed record ModalityInput
     [Id(3)] public int[]? PixelShape { get; init; }
     [Id(4)] public string? Text { get; init; }
     [Id(5)] public bool[]? InputMask { get; init; }
+    /// <summary>
+    /// An encoded image (PNG, JPEG or WebP) for an image modality: tokenized on the session's device before the first
+    /// step (<c>tok_*</c> modalities, with the silo's tokenizer), or turned into 4M's pixel input (<c>rgb@224</c>).
+    /// </summary>
+    [Id(6)] public byte[]? Image { get; init; }
 }

@@ -24,6 +24,15 @@ public sealed class FourMServingOptions
     public Func<IServiceProvider, IRunnerFactory>? RunnerFactory { get; set; }
     /// <summary>Builds session plans; null: an <see cref="ISessionPlanner"/> registered in the container, else <see cref="GenerationSessionPlanner"/> (no text inputs).</summary>
     public Func<IServiceProvider, ISessionPlanner>? Planner { get; set; }
+    /// <summary>
+    /// Image tokenizers by modality (<c>tok_rgb@224</c> → checkpoint file or folder). Each runs on the device engines
+    /// next to the model; the size after '@' is the input size it is loaded for.
+    /// </summary>
+    public Dictionary<string, string> Tokenizers { get; } = new(StringComparer.Ordinal);
+    /// <summary>DDPM steps of diffusion (DiVAE) decoders when a request does not say.</summary>
+    public int DiffusionSteps { get; set; } = 25;
+    /// <summary>Tokenizer weights' dtype on the device (fp32, bf16, fp16).</summary>
+    public string TokenizerDType { get; set; } = "fp32";
 }
 
 public static class ServingStorage

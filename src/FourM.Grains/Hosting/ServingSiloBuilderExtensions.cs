@@ -2,6 +2,7 @@ using FourM.Engine.Engine;
 using FourM.Engine.Metrics;
 using FourM.Engine.Runners;
 using FourM.Grains.Devices;
+using FourM.Grains.Imaging;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Placement;
 using FourM.Grains.Sessions;
@@ -39,12 +40,14 @@ public static class ServingSiloBuilderExtensions
             services.TryAddSingleton<ServingMetrics>();
             services.AddSingleton<DeviceDirectory>();
             services.AddPlacementDirector<DevicePlacement, DevicePlacementDirector>();
+            services.AddSingleton<ImageTokenizerCatalog>();
             services.AddSingleton(sp => new DeviceEngines(
                 options.Devices,
                 options.RunnerFactory?.Invoke(sp) ?? sp.GetService<IRunnerFactory>()
                     ?? throw new InvalidOperationException("AddFourMServing: no runner factory (set FourMServingOptions.RunnerFactory or register IRunnerFactory)"),
                 options.Engine,
-                sp.GetRequiredService<ServingMetrics>()));
+                sp.GetRequiredService<ServingMetrics>(),
+                sp.GetRequiredService<ImageTokenizerCatalog>()));
             services.AddSingleton(sp => new SessionPlannerAccessor(options.Planner?.Invoke(sp) ?? sp.GetService<ISessionPlanner>()
                 ?? new GenerationSessionPlanner()));
         });

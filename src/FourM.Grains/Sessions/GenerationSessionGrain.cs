@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using FourM.Engine.Metrics;
 using FourM.Generation.Batching;
 using FourM.Grains.Devices;
+using FourM.Grains.Imaging;
+using FourM.Grains.Interfaces.Imaging;
 using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Admission;
 using FourM.Grains.Interfaces.Devices;
@@ -26,9 +28,11 @@ public sealed class GenerationSessionGrain(
     FourMServingOptions options,
     DeviceDirectory directory,
     ServingMetrics metrics,
+    ImageTokenizerCatalog tokenizers,
     ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
 {
     private readonly SessionWatchers _watchers = new(logger);
+    private readonly SessionImageOutputs _images = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _loopCancellation;
     private Task? _loop;
@@ -76,8 +80,9 @@ public sealed class GenerationSessionGrain(
         // Fix the seed now: a resumed session must replay the same plan.
         if (request.Seed is null) request = request with { Seed = Random.Shared.NextInt64(int.MaxValue) };
 
-        var plan = planner.Planner.Plan(request);
         var devices = ChooseDevices(request, await RankDevices(request));
+        request = await SessionImageInputs.Resolve(request, SessionId, devices.Encoder, GrainFactory, cancellationToken);
+        var plan = planner.Planner.Plan(request);
         var quota = GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId);
         await quota.Acquire(SessionId, options.MaxSessionsPerClient);
         try
@@ -170,6 +175,20 @@ public sealed class GenerationSessionGrain(
             throw new ArgumentException($"edit positions must lie in [0, {modality.Tokens.Length}) for '{edit.Modality}'");
         State.PendingEdits.Add(edit);
         return Task.FromResult(Status());
+    }
+
+    public Task<byte[]> GetOutputPng(string modality, int? diffusionSteps = null, CancellationToken cancellationToken = default)
+    {
+        if (State.Sample is null) throw new InvalidOperationException($"session {SessionId} has not started");
+        var output = Result().Modalities.FirstOrDefault(m => m.Modality == modality)
+            ?? throw new KeyNotFoundException($"session {SessionId} has no modality '{modality}'");
+        if (!tokenizers.Has(modality))
+            throw new InvalidOperationException($"no image tokenizer is configured for '{modality}', so it cannot be rendered as an image");
+        var steps = diffusionSteps ?? options.DiffusionSteps;
+        if (steps < 1) throw new ArgumentException($"diffusion steps must be at least 1 (got {steps})");
+        var device = State.DecoderDevice ?? State.Device!;
+        return _images.Get(output, steps, tokens => GrainFactory.GetGrain<IImageTokenizerGrain>(device)
+            .RenderPng(SessionId, modality, tokens, steps, State.Request!.Seed ?? 0, cancellationToken));
     }
 
     public Task Subscribe(ISessionObserver observer)

@@ -110,15 +110,31 @@ public sealed class GatewayEndpointTests(GatewayHarness harness) : IClassFixture
     }
 
     [Fact]
-    public async Task PngOfAModalityWithoutRendererIs501()
+    public async Task PngOfAModalityWithoutGatewayRendererIsRenderedByTheSilos()
     {
-        var id = await CreateAsync(Request(target: "tok_depth@224"));
+        var id = await CreateAsync(Request(target: "tok_depth@224", seed: 40));
         await WaitForPhaseAsync(id, "completed");
 
         using var response = await Http.GetAsync($"/v1/sessions/{id}/outputs/tok_depth@224.png");
 
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType!.MediaType);
+        // The scripted session renders a 1×1 grey PNG of its seed.
+        using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.L8>(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(40, image[0, 0].PackedValue);
+    }
+
+    [Fact]
+    public async Task PngOfAnUnfinishedModalityIs409WithTheReason()
+    {
+        var id = await CreateAsync(Request(model: ScriptedSessionGrain.SlowModel, target: "tok_depth@224"));
+
+        using var response = await Http.GetAsync($"/v1/sessions/{id}/outputs/tok_depth@224.png");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("not finished", problem.GetProperty("detail").GetString());
+        await Http.PostAsync($"/v1/sessions/{id}/cancel", null);
     }
 
     [Fact]

@@ -28,6 +28,22 @@ public sealed class GenerationRequestMapperTests
     }
 
     [Fact]
+    public void Base64_image_inputs_arrive_as_bytes_and_are_refused_for_non_image_modalities()
+    {
+        var png = new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3 };
+        var json = $$"""{"inputs":[{"modality":"tok_semseg@224","image":"{{Convert.ToBase64String(png)}}"}],"targets":[{"modality":"tok_rgb@224"}]}""";
+        var request = System.Text.Json.JsonSerializer.Deserialize<GenerationRequest>(json, FourMJson.Options)!;
+
+        Assert.Equal(png, Assert.Single(GenerationRequestMapper.ToSessionRequest(request, "tiny", "c").Inputs).Image);
+
+        var wrong = request with { Inputs = [new GenerationInput { Modality = "caption", Image = png }] };
+        var errors = Assert.Throws<InvalidGenerationRequestException>(() => GenerationRequestMapper.ToSessionRequest(wrong, "tiny", "c")).Errors;
+        Assert.Contains("image modalities only", Assert.Single(errors["inputs[0].image"]));
+        var twice = request with { Inputs = [new GenerationInput { Modality = "tok_semseg@224", Image = png, Tokens = [1] }] };
+        Assert.Contains("exactly one of", Assert.Single(Assert.Throws<InvalidGenerationRequestException>(() => GenerationRequestMapper.ToSessionRequest(twice, "tiny", "c")).Errors["inputs[0]"]));
+    }
+
+    [Fact]
     public void ReportsEveryProblemWithItsField()
     {
         var request = new GenerationRequest

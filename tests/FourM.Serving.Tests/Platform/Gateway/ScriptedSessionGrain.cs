@@ -122,6 +122,18 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
     }
 
     public Task<SessionStatus> Edit(SessionEdit edit) => Task.FromResult(_status);
+
+    /// <summary>A completed target renders as a 1×1 grey PNG whose value is its first token; others fail like the real grain.</summary>
+    public Task<byte[]> GetOutputPng(string modality, int? diffusionSteps = null, CancellationToken cancellationToken = default)
+    {
+        if (_request is null || _request.Targets.All(t => t.Modality != modality))
+            throw new KeyNotFoundException($"session has no modality '{modality}'");
+        if (_status.Phase != SessionPhase.Completed)
+            throw new InvalidOperationException($"'{modality}' is not finished");
+        var value = (byte)((_request.Seed ?? 0) % 256);
+        return Task.FromResult(FourM.ImageTokenizers.Imaging.PngEncoding.Encode(new FourM.ImageTokenizers.Imaging.ByteImage(1, 1, 1, [value])));
+    }
+
     public Task Subscribe(ISessionObserver observer) => Task.CompletedTask;
     public Task Unsubscribe(ISessionObserver observer) => Task.CompletedTask;
 }

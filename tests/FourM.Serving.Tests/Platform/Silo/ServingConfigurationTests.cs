@@ -1,0 +1,41 @@
+using FourM.Grains.Hosting;
+using FourM.Silo.Configuration;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace FourM.Serving.Tests.Platform.Silo;
+
+public sealed class ServingConfigurationTests
+{
+    private static FourMServingOptions Apply(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        var options = new FourMServingOptions();
+        ServingConfiguration.Apply(configuration, options);
+        return options;
+    }
+
+    [Fact]
+    public void Tokenizers_are_bound_per_modality_with_the_diffusion_defaults()
+    {
+        var options = Apply(
+            ("FourM:Tokenizers:tok_rgb@224", "/models/tok/rgb_16k"),
+            ("FourM:Tokenizers:tok_depth@224", "/models/tok/depth.safetensors"),
+            ("FourM:Serving:DiffusionSteps", "50"),
+            ("FourM:Serving:TokenizerDType", "bf16"));
+
+        Assert.Equal(new Dictionary<string, string> { ["tok_rgb@224"] = "/models/tok/rgb_16k", ["tok_depth@224"] = "/models/tok/depth.safetensors" }, options.Tokenizers);
+        Assert.Equal((50, "bf16"), (options.DiffusionSteps, options.TokenizerDType));
+        Assert.Equal((25, "fp32"), (Apply().DiffusionSteps, Apply().TokenizerDType));
+        Assert.Empty(Apply().Tokenizers);
+    }
+
+    [Fact]
+    public void An_empty_tokenizer_path_or_zero_steps_is_refused_by_name()
+    {
+        Assert.Contains("FourM:Tokenizers:tok_rgb@224", Assert.Throws<ArgumentException>(() => Apply(("FourM:Tokenizers:tok_rgb@224", ""))).Message);
+        Assert.Contains("DiffusionSteps", Assert.Throws<ArgumentException>(() => Apply(("FourM:Serving:DiffusionSteps", "0"))).Message);
+    }
+}
