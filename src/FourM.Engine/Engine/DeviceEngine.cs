@@ -32,6 +32,7 @@ public sealed class DeviceEngine : IDisposable
     private long _completedJobs;
     private long _batches;
     private int _heldContexts;
+    private readonly UnclaimedContexts _unclaimed = new();
     private double _meanBatchMilliseconds = 10;
 
     public DeviceEngine(string device, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics,
@@ -103,6 +104,7 @@ public sealed class DeviceEngine : IDisposable
     public Task<byte[]> ExportContext(string modelId, ContextHandle context) => RunControl(runner =>
     {
         var bytes = runner(modelId).ExportContext(context);
+        _unclaimed.Claimed(context);
         Interlocked.Decrement(ref _heldContexts);
         return bytes;
     });
@@ -110,7 +112,22 @@ public sealed class DeviceEngine : IDisposable
     public Task ReleaseContext(string modelId, ContextHandle context) => RunControl(runner =>
     {
         runner(modelId).ReleaseContext(context);
+        _unclaimed.Claimed(context);
         Interlocked.Decrement(ref _heldContexts);
+        return true;
+    });
+
+    /// <summary>
+    /// Frees the context of a job whose caller gave up on its encode (e.g. cancelled while the reply was in flight): now if
+    /// the encode has finished, else as soon as it does.
+    /// </summary>
+    public Task AbandonEncode(string jobId) => RunControl(runner =>
+    {
+        if (_unclaimed.Abandon(jobId) is { } entry)
+        {
+            runner(entry.ModelId).ReleaseContext(entry.Handle);
+            Interlocked.Decrement(ref _heldContexts);
+        }
         return true;
     });
 
@@ -287,6 +304,12 @@ public sealed class DeviceEngine : IDisposable
                 Interlocked.Decrement(ref _heldContexts);
                 continue;
             }
+            if (!_unclaimed.Produced(batch[i].Job.JobId, batch[i].Scheduling.ModelId, contexts[i]))
+            {
+                // Abandoned by its caller while encoding: nobody will decode this context.
+                runner.ReleaseContext(contexts[i]);
+                Interlocked.Decrement(ref _heldContexts);
+            }
             batch[i].Complete((contexts[i], Timing(batch[i], started, timingEnd, rows)));
             Completed(batch[i]);
         }
@@ -299,7 +322,7 @@ public sealed class DeviceEngine : IDisposable
         foreach (var job in batch)
         {
             if (job.ImportedContext is { } payload) { work.Add((job.Job, runner.ImportContext(payload))); Interlocked.Increment(ref _heldContexts); }
-            else work.Add((job.Job, job.Context!.Value));
+            else { work.Add((job.Job, job.Context!.Value)); _unclaimed.Claimed(job.Context!.Value); }
         }
         var results = runner.DecodeBatch(work);
         Interlocked.Add(ref _heldContexts, -batch.Count);

@@ -33,6 +33,9 @@ public interface IEncoderGrain : IGrainWithStringKey
 
     Task ReleaseContext(long handle);
 
+    /// <summary>Frees the context of a job whose <see cref="Encode"/> reply the caller gave up on (now, or when the encode finishes).</summary>
+    Task AbandonEncode(string jobId);
+
     Task<DeviceLoad> GetLoad();
 }
 

@@ -32,4 +32,6 @@ public sealed class EncoderGrain(DeviceEngines engines, ILocalSiloDetails silo) 
         Engine.ExportContext(ModelId, new ContextHandle(handle));
 
     public Task ReleaseContext(long handle) => Engine.ReleaseContext(ModelId, new ContextHandle(handle));
+
+    public Task AbandonEncode(string jobId) => Engine.AbandonEncode(jobId);
 }

@@ -26,7 +26,17 @@ public sealed class SplitStepExecutor(IGrainFactory grains, DeviceGrainKey encod
     public async Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken)
     {
         var encoderGrain = grains.GetGrain<IEncoderGrain>(encoder.ToString());
-        var context = await encoderGrain.Encode(work, cancellationToken);
+        EncodedContext context;
+        try
+        {
+            context = await encoderGrain.Encode(work, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The encode may still finish (or may have finished with its reply in flight): its context must not stay on the device.
+            _ = encoderGrain.AbandonEncode(work.JobId);
+            throw;
+        }
         try
         {
             var outcome = await grains.GetGrain<IDecoderGrain>(decoder.ToString()).Decode(work, context, cancellationToken);

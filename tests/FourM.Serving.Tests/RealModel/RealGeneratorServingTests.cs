@@ -75,12 +75,15 @@ public sealed class RealGeneratorServingTests(GoldenModelClusterFixture fixture,
     [GoldenFact]
     public async Task Concurrent_sessions_give_the_in_process_generators_tokens()
     {
+        // Sessions of the same shape are pinned to one device each, so that they meet in the same batches (different
+        // encoder lengths land in different length buckets) while both silos serve.
+        string DeviceOf(int silo) => new DeviceAddress(fixture.SiloNames[silo], GoldenModelClusterFixture.Device).ToString();
         var requests = new (string Id, SessionRequest Request)[]
         {
-            ("real-1", DepthToSemsegToCaption(11, ServingMode.Colocated)),
-            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Colocated)),
-            ("real-3", DepthToSemsegToCaption(13, ServingMode.Colocated)),
-            ("real-4", RgbToDepthAndSemseg(14, ServingMode.Colocated)),
+            ("real-1", DepthToSemsegToCaption(11, ServingMode.Colocated) with { Device = DeviceOf(0) }),
+            ("real-2", RgbToDepthAndSemseg(12, ServingMode.Colocated) with { Device = DeviceOf(1) }),
+            ("real-3", DepthToSemsegToCaption(13, ServingMode.Colocated) with { Device = DeviceOf(0) }),
+            ("real-4", RgbToDepthAndSemseg(14, ServingMode.Colocated) with { Device = DeviceOf(1) }),
         };
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(requests.Select(r => fixture.Client.GetGrain<IGenerationSessionGrain>(r.Id).Start(r.Request)));
