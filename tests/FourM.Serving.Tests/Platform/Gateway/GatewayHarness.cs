@@ -20,7 +20,7 @@ public sealed class GatewayHarness : IAsyncLifetime
     private InProcessTestCluster _cluster = null!;
     private WebApplication _app = null!;
 
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(2);
 
     public HttpClient Http { get; private set; } = null!;
     public FourMClient Client { get; private set; } = null!;

@@ -17,7 +17,7 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
     public const int TokensPerTarget = 4;
     /// <summary>Model whose steps each take <see cref="SlowStep"/> (longer than the harness client's response timeout).</summary>
     public const string SlowModel = "slow";
-    public static readonly TimeSpan SlowStep = TimeSpan.FromSeconds(2.5);
+    public static readonly TimeSpan SlowStep = TimeSpan.FromSeconds(5);
 
     private readonly List<StepUpdate> _updates = [];
     private readonly List<Channel<StepUpdate>> _watchers = [];
