@@ -38,13 +38,7 @@ public sealed class DiVaeConformanceCheck : IConformanceCheck
         using var scope = NewDisposeScope();
         using var tokenizer = ImageTokenizer.Load(pair.WeightsFile);
         using var io = SafetensorsFile.Open(pair.IoFile);
-        void Compare(string what, Func<string?> compare)
-        {
-            string? why;
-            try { why = compare(); }
-            catch (Exception ex) { why = $"{ex.GetType().Name}: {ex.Message}"; }
-            outcomes.Add(why is null ? CheckOutcome.Pass($"{prefix}: {what}") : CheckOutcome.Fail($"{prefix}: {what}", why));
-        }
+        void Compare(string what, Func<string?> compare) => ImageTokenizerComparison.Record(outcomes, prefix, what, compare);
 
         var input = io.ReadTensor("input");
         var storedTokens = io.ReadTensor("tokens");

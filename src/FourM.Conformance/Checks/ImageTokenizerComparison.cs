@@ -30,4 +30,13 @@ public static class ImageTokenizerComparison
         var max = difference.max().item<double>();
         return max <= tolerance && !double.IsNaN(max) ? null : $"max abs difference {max:G4} > {tolerance:G2}";
     }
+
+    /// <summary>Runs one comparison (null = equal, else the reason) and records it as <c>PASS/FAIL &lt;prefix&gt;: &lt;what&gt;</c>; a throw is a failure.</summary>
+    public static void Record(List<CheckOutcome> outcomes, string prefix, string what, Func<string?> compare)
+    {
+        string? why;
+        try { why = compare(); }
+        catch (Exception ex) { why = $"{ex.GetType().Name}: {ex.Message}"; }
+        outcomes.Add(why is null ? CheckOutcome.Pass($"{prefix}: {what}") : CheckOutcome.Fail($"{prefix}: {what}", why));
+    }
 }
