@@ -77,6 +77,10 @@ public sealed class FourMModel : nn.Module
         get => _kernel;
         set
         {
+            // torch's default pick for masked attention on Hopper is cuDNN, which builds an execution plan for every new shape
+            // (tens of ms each); generation changes the sequence length every step, so the fused path keeps to flash and
+            // memory-efficient kernels (bench/sdpa_probe.py measures the difference). The switch is process-wide.
+            if (value == AttentionKernel.Fused && Device.type == DeviceType.CUDA) FusedAttentionBackends.Enable(["flash", "efficient", "math"]);
             _kernel = value;
             foreach (var block in encoder) block.Kernel = value;
             foreach (var block in decoder) block.Kernel = value;

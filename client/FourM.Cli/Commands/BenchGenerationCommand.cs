@@ -21,7 +21,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile]";
+                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -46,7 +46,9 @@ public sealed class BenchGenerationCommand : ICliCommand
         long seed = cl.GetInt("seed", 0);
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}, {runs} timed run(s) after a warm-up");
+        if (cl.Get("sdpa") is { } sdpa) FusedAttentionBackends.Enable(sdpa.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}" +
+                          $" (sdpa kernels {FusedAttentionBackends.Describe()}), {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -54,7 +56,7 @@ public sealed class BenchGenerationCommand : ICliCommand
         foreach (var (label, size) in parsedSizes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var model = FourMModel.CreateRandom(FourMPresets.Create(size, FourMVariant.SwiGluNoBias), 7, dtype, device);
+            using var model = FourMModel.CreateRandom(Config(size, cl), 7, dtype, device);
             if (cl.Has("attention-deviation")) Console.WriteLine(AttentionDeviation(model, label, captionTokens, pixels));
             model.Kernel = kernel;
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
@@ -80,6 +82,28 @@ public sealed class BenchGenerationCommand : ICliCommand
                 }
         }
         return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// The preset, optionally narrowed (<c>--dim</c>, heads of 64) or made shallower (<c>--depth</c>): a narrow model of a
+    /// preset's depth on CPU measures the host work per step, which is what bounds small batches on a GPU.
+    /// </summary>
+    private static FourMConfig Config(FourMSize size, CommandLine cl)
+    {
+        var config = FourMPresets.Create(size, FourMVariant.SwiGluNoBias);
+        if (cl.Get("dim") is not null)
+        {
+            int dim = cl.GetInt("dim", config.Dim);
+            if (dim < 64 || dim % 64 != 0) throw new UsageException("--dim must be a positive multiple of 64");
+            config = config with { Dim = dim, NumHeads = dim / 64 };
+        }
+        if (cl.Get("depth") is not null)
+        {
+            int depth = cl.GetInt("depth", config.EncoderDepth);
+            if (depth < 1) throw new UsageException("--depth must be positive");
+            config = config with { EncoderDepth = depth, DecoderDepth = depth };
+        }
+        return config;
     }
 
     /// <summary>Runs every request to completion, one batched step of all unfinished requests at a time.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FourM.Engine.Engine;
 using FourM.Generation.Batching;
 using FourM.Generation.Network;
 using FourM.Grains.Interfaces.Devices;
@@ -15,7 +16,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 5] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -34,11 +35,13 @@ public sealed class BenchServingCommand : ICliCommand
         };
         var stagger = TimeSpan.FromMilliseconds(cl.GetInt("stagger-ms", 5));
         var maxRows = cl.GetInt("max-rows", 128);
-        var maxDelay = TimeSpan.FromMilliseconds(cl.GetInt("max-delay-ms", 5));
+        var maxDelay = TimeSpan.FromMilliseconds(cl.GetInt("max-delay-ms", (int)new EngineOptions().MaxQueueDelay.TotalMilliseconds));
         var seed = cl.GetInt("seed", 1000);
         // One-at-a-time throughput does not depend on N: measure it on the first K requests (same seeds), 0 = all.
         var sequentialSample = cl.GetInt("sequential-sample", 8);
-        var lengthBuckets = cl.Get("length-buckets", "on") switch
+        var engineDefaults = new EngineOptions();
+        var arHold = TimeSpan.FromMilliseconds(cl.GetInt("ar-hold-ms", (int)engineDefaults.AutoregressiveHold.TotalMilliseconds));
+        var lengthBuckets = cl.Get("length-buckets", engineDefaults.BucketByLength ? "on" : "off") switch
         {
             "on" => true,
             "off" => false,
@@ -67,7 +70,7 @@ public sealed class BenchServingCommand : ICliCommand
         var network = new FourMModelNetwork(model);
         var baselineRunner = new StepBatchRunner(network);
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} mode={mode} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} mode={mode} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -77,6 +80,7 @@ public sealed class BenchServingCommand : ICliCommand
             o.MaxBatchTokens = int.MaxValue;
             o.MaxQueueDelay = maxDelay;
             o.BucketByLength = lengthBuckets;
+            o.AutoregressiveHold = arHold;
             o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
             o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
         }, cancellationToken);

@@ -7,22 +7,23 @@ namespace FourM.Engine.Batching;
 /// Forms batches from queued jobs of many sessions (the serving design's E3 loop). Jobs are grouped by
 /// <see cref="BatchKey"/>; a key fires when it is full (rows or tokens), when every registered active session of its
 /// model is waiting (the barrier: no companion is still on its way), or when its oldest job has waited
-/// <see cref="EngineOptions.MaxQueueDelay"/>. Ready keys share the device by weighted deficit round robin, and rows
-/// are picked by priority class, aged so that no class starves. Not thread-safe: the engine calls it under its lock.
+/// <see cref="EngineOptions.MaxQueueDelay"/>. Autoregressive keys wait longer (<see cref="EngineOptions.AutoregressiveHold"/>)
+/// unless nothing else is queued. Of the ready keys the one with the largest weighted, aged backlog runs: sessions that
+/// alternate between keys (encode, decode) then fall into step with each other instead of splitting into half-full
+/// batches, and waiting raises a key's weight so none starves. Rows are picked by priority class, aged the same way.
+/// Not thread-safe: the engine calls it under its lock.
 /// </summary>
 public sealed class StepBatcher(EngineOptions options)
 {
     private sealed class KeyQueue
     {
         public readonly List<QueuedJob> Jobs = new();
-        public double Deficit;
         public int Rows;
         public int Tokens;
     }
 
     private readonly Dictionary<BatchKey, KeyQueue> _queues = new();
     private readonly List<BatchKey> _ring = new();
-    private int _nextKey;
     private readonly Dictionary<string, Dictionary<string, long>> _activeByModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _queuedPerSession = new(StringComparer.Ordinal);
 
@@ -75,7 +76,7 @@ public sealed class StepBatcher(EngineOptions options)
     public List<QueuedJob> DrainAll()
     {
         var all = _queues.Values.SelectMany(q => q.Jobs).ToList();
-        foreach (var queue in _queues.Values) { queue.Jobs.Clear(); queue.Rows = queue.Tokens = 0; queue.Deficit = 0; }
+        foreach (var queue in _queues.Values) { queue.Jobs.Clear(); queue.Rows = queue.Tokens = 0; }
         _queuedPerSession.Clear();
         QueuedJobs = QueuedRows = 0;
         return all;
@@ -91,46 +92,49 @@ public sealed class StepBatcher(EngineOptions options)
         wait = null;
         if (QueuedJobs == 0) return null;
 
-        var ready = new List<int>();
-        for (var i = 0; i < _ring.Count; i++)
+        KeyQueue? bestQueue = null;
+        double bestScore = double.NegativeInfinity;
+        foreach (var key in _ring)
         {
-            var index = (_nextKey + i) % _ring.Count;
-            var queue = _queues[_ring[index]];
+            var queue = _queues[key];
             if (queue.Jobs.Count == 0) continue;
             var waited = Stopwatch.GetElapsedTime(queue.Jobs.Min(j => j.EnqueuedTimestamp), now);
-            if (IsReady(_ring[index], queue, waited)) ready.Add(index);
-            else
+            if (!IsReady(key, queue, waited))
             {
-                var remaining = options.MaxQueueDelay - waited;
+                var remaining = HoldOf(key) - waited;
                 wait = wait is null || remaining < wait ? remaining : wait;
+                continue;
             }
+            var score = Score(queue, waited);
+            if (score <= bestScore) continue;
+            (bestQueue, bestScore) = (queue, score);
         }
-        if (ready.Count == 0) return null;
-
-        // Weighted deficit round robin over ready keys: each visit credits a quantum; the key that can afford its head first runs.
-        while (true)
-        {
-            foreach (var index in ready)
-            {
-                var queue = _queues[_ring[index]];
-                queue.Deficit += Quantum(queue);
-                var head = Ordered(queue, now).First();
-                if (queue.Deficit < head.Rows) continue;
-                var batch = Pack(queue, now);
-                queue.Deficit = queue.Jobs.Count == 0 ? 0 : Math.Max(0, queue.Deficit - batch.Sum(j => j.Rows));
-                _nextKey = (index + 1) % _ring.Count;
-                return batch;
-            }
-        }
+        return bestQueue is null ? null : Pack(bestQueue, now);
     }
 
-    private bool IsReady(BatchKey key, KeyQueue queue, TimeSpan waited) =>
-        queue.Rows >= options.MaxBatchRows
-        || queue.Tokens >= options.MaxBatchTokens
-        || waited >= options.MaxQueueDelay
+    private TimeSpan HoldOf(BatchKey key) => key.Autoregressive ? Max(options.AutoregressiveHold, options.MaxQueueDelay) : options.MaxQueueDelay;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private bool IsReady(BatchKey key, KeyQueue queue, TimeSpan waited)
+    {
+        if (queue.Rows >= options.MaxBatchRows || queue.Tokens >= options.MaxBatchTokens || waited >= HoldOf(key)) return true;
         // Image tokenizer work is requested at will, not in lockstep with steps: no barrier can tell when companions
         // are coming, so it waits the queue delay for them (or until the batch is full).
-        || (!IsTokenizerWork(key.Kind) && AllActiveSessionsWaiting(key.ModelId));
+        if (IsTokenizerWork(key.Kind) || !AllActiveSessionsWaiting(key.ModelId)) return false;
+        // Everyone is waiting. Autoregressive rows still give way to other queued work of the model: while it runs, more
+        // sessions reach their sequence targets and join.
+        return !key.Autoregressive || !_queues.Any(q => q.Value.Jobs.Count > 0 && !q.Key.Autoregressive && q.Key.ModelId == key.ModelId);
+    }
+
+    /// <summary>Rows weighted by the best priority class present, raised by how long the oldest job has waited.</summary>
+    private double Score(KeyQueue queue, TimeSpan waited)
+    {
+        var best = queue.Jobs.Min(j => j.Scheduling.PriorityClass);
+        var weight = best >= 0 && best < options.PriorityWeights.Length ? options.PriorityWeights[best] : 1.0;
+        var aging = options.AgingPerClass > TimeSpan.Zero ? waited / options.AgingPerClass : 0;
+        return queue.Rows * weight * (1 + aging);
+    }
 
     private static bool IsTokenizerWork(WorkKind kind) => kind is WorkKind.Tokenize or WorkKind.Detokenize;
 
@@ -145,14 +149,6 @@ public sealed class StepBatcher(EngineOptions options)
             if (_queuedPerSession.GetValueOrDefault(sessionId) == 0) return false;
         }
         return true;
-    }
-
-    private double Quantum(KeyQueue queue)
-    {
-        var best = queue.Jobs.Min(j => j.Scheduling.PriorityClass);
-        var weight = best >= 0 && best < options.PriorityWeights.Length ? options.PriorityWeights[best] : 1.0;
-        var maxWeight = options.PriorityWeights.Length == 0 ? 1.0 : Math.Max(1.0, options.PriorityWeights.Max());
-        return Math.Max(1.0, options.MaxBatchRows * weight / maxWeight);
     }
 
     private IEnumerable<QueuedJob> Ordered(KeyQueue queue, long now) =>

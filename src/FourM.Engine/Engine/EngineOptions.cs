@@ -7,17 +7,32 @@ public sealed class EngineOptions
     public int MaxBatchRows { get; set; } = 64;
     /// <summary>Most tokens (inputs + targets, all rows) in one batch.</summary>
     public int MaxBatchTokens { get; set; } = 64 * 1024;
-    /// <summary>How long the oldest queued job may wait for companions before its key fires anyway.</summary>
-    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
-    /// <summary>Batch only rows of similar length (same power-of-two bucket of tokens per row), so padding stays below 2×.</summary>
-    public bool BucketByLength { get; set; } = true;
+    /// <summary>
+    /// How long the oldest queued job may wait for companions before its key fires anyway. The barrier (every active session
+    /// waiting) ends the wait early, so this bound only matters while some session is still on its way back from its previous
+    /// step (result delivery, state persistence, the next call: a few ms under load). Too short a bound splits sessions into
+    /// cohorts that alternate on the device with half-full batches.
+    /// </summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(25);
+    /// <summary>
+    /// Batch only rows of similar length (same power-of-two bucket of tokens per row), so padding stays below 2×. Off by
+    /// default: on a GPU a step's fixed cost (kernel launches) outweighs padding, and buckets split sessions that are in
+    /// different phases of one chain into smaller batches.
+    /// </summary>
+    public bool BucketByLength { get; set; }
+    /// <summary>
+    /// How long autoregressive decodes wait for companions while other work keeps the device busy. Generating a sequence is
+    /// tens of lockstep decoder passes that cost about the same for 1 row as for 64, so running them once for many sessions
+    /// beats running them often for few. They run at once when nothing else is queued.
+    /// </summary>
+    public TimeSpan AutoregressiveHold { get; set; } = TimeSpan.FromMilliseconds(250);
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
     public int MaxQueuedJobs { get; set; } = 1024;
     /// <summary>Admission bound on registered (active) sessions.</summary>
     public int MaxActiveSessions { get; set; } = 256;
     /// <summary>A registered session that submitted nothing for this long no longer holds the batching barrier.</summary>
     public TimeSpan ActiveSessionLease { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>Deficit-round-robin weight per priority class (index = class; missing classes weigh 1).</summary>
+    /// <summary>Weight per priority class when ready keys compete for the device (index = class; missing classes weigh 1).</summary>
     public double[] PriorityWeights { get; set; } = [4, 2, 1];
     /// <summary>Waiting this long lifts a job by one priority class when rows are picked (starvation guard).</summary>
     public TimeSpan AgingPerClass { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -66,9 +66,13 @@ public static class EncoderPass
         return source.index_select(0, DeviceArrays.Copy(index, rows[0].device)).reshape(rows.Count, length, width).MoveToOuterDisposeScope();
     }
 
-    /// <summary>(B, max) with true on padding slots.</summary>
-    public static Tensor PaddingMask(long[] lengths, long maxLength, Device device)
+    /// <summary>
+    /// (B, max) with true on padding slots, or null when no row is padded: masking nothing is the identity, and skipping the
+    /// mask spares every attention layer a masked fill (and lets fused attention use its unmasked kernels).
+    /// </summary>
+    public static Tensor? PaddingMask(long[] lengths, long maxLength, Device device)
     {
+        if (lengths.All(l => l == maxLength)) return null;
         var mask = new bool[lengths.Length * maxLength];
         for (int b = 0; b < lengths.Length; b++)
             for (long j = lengths[b]; j < maxLength; j++) mask[b * maxLength + j] = true;

@@ -49,7 +49,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         var passes = jobs.Select(j => GuidancePasses.Build(j, _catalog)).ToList();
         var flat = passes.SelectMany(p => p).ToList();
         var contexts = _options.BatchGuidancePasses
-            ? EncoderPass.Encode(_network, flat)
+            ? EncodeInLengthGroups(flat)
             : flat.SelectMany(sample => EncoderPass.Encode(_network, [sample])).ToList();
         var handles = new List<ContextHandle>(jobs.Count);
         int offset = 0;
@@ -133,10 +133,11 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             }
             _options.Profile?.Mark(StepProfile.Host);
             var decoded = _options.BatchGuidancePasses
-                ? DecoderRows.Decode(_network, queries, contexts)
+                ? DecodeInLengthGroups(queries, contexts)
                 : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
-            var guided = GuidedLogits(jobs, rowCount, decoded);
             _options.Profile?.Mark(StepProfile.Decoder);
+            var guided = GuidedLogits(jobs, rowCount, decoded);
+            _options.Profile?.Mark(StepProfile.Logits);
             for (int j = 0; j < jobs.Count; j++)
             {
                 // Diagnostics only: the observer wants host positions, which costs a sync per job.
@@ -150,6 +151,36 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         {
             foreach (var random in randoms) random.Dispose();
         }
+    }
+
+    /// <summary>One padded encoder pass per group of rows of similar input length (<see cref="LengthGroups"/>).</summary>
+    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples)
+    {
+        var lengths = samples.Select(sample => sample.Modalities.Where(m => _network.HasEncoderInput(m.Modality))
+            .Sum(m => (long)m.InputMask.Count(blocked => !blocked))).ToList();
+        var groups = LengthGroups.Split(lengths, _options.MaxPaddingRatio);
+        if (groups.Count == 1) return EncoderPass.Encode(_network, samples);
+        var contexts = new Tensor[samples.Count];
+        foreach (var group in groups)
+        {
+            var encoded = EncoderPass.Encode(_network, group.Select(i => samples[i]).ToList());
+            for (int k = 0; k < group.Length; k++) contexts[group[k]] = encoded[k];
+        }
+        return contexts;
+    }
+
+    /// <summary>One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>).</summary>
+    private IReadOnlyList<Tensor> DecodeInLengthGroups(IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts)
+    {
+        var groups = LengthGroups.Split(queries.Select(q => q.shape[0]).ToList(), _options.MaxPaddingRatio);
+        if (groups.Count == 1) return DecoderRows.Decode(_network, queries, contexts);
+        var decoded = new Tensor[queries.Count];
+        foreach (var group in groups)
+        {
+            var part = DecoderRows.Decode(_network, group.Select(i => queries[i]).ToList(), group.Select(i => contexts[i]).ToList());
+            for (int k = 0; k < group.Length; k++) decoded[group[k]] = part[k];
+        }
+        return decoded;
     }
 
     /// <summary>

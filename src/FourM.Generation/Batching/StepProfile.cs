@@ -10,8 +10,11 @@ namespace FourM.Generation.Batching;
 /// </summary>
 public sealed class StepProfile(Device device)
 {
-    /// <summary>Phases: encoder inputs + encoder; host-side step inputs (positions, queries); decoder + logits; sampling + write-back.</summary>
-    public const string Encoder = "encoder", Host = "host", Decoder = "decoder", Sampling = "sampling", Autoregressive = "autoregressive";
+    /// <summary>
+    /// Phases: encoder inputs + encoder; host-side step inputs (positions, queries); decoder; logits heads + guidance; sampling +
+    /// write-back; autoregressive targets (all their tokens).
+    /// </summary>
+    public const string Encoder = "encoder", Host = "host", Decoder = "decoder", Logits = "logits", Sampling = "sampling", Autoregressive = "autoregressive";
 
     private readonly Dictionary<string, double> _milliseconds = new();
     private readonly Stopwatch _watch = new();

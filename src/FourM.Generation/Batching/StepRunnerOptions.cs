@@ -5,6 +5,12 @@ public sealed record StepRunnerOptions
 {
     /// <summary>Run the conditional and unconditional passes of guided steps as rows of one batch (else one forward each).</summary>
     public bool BatchGuidancePasses { get; init; } = true;
+
+    /// <summary>
+    /// Rows of one batch whose lengths (encoder inputs, decoder queries) differ by more than this factor run as separate
+    /// padded passes (<see cref="LengthGroups"/>): padding costs arithmetic, each extra pass costs kernel launches.
+    /// </summary>
+    public double MaxPaddingRatio { get; init; } = 4.0;
     /// <summary>Use the network's KV-cached incremental decoder for autoregressive targets (else re-run the prefix every token).</summary>
     public bool UseKvCache { get; init; } = true;
     /// <summary>Autoregressive decoding checks for end-of-sequence every this many tokens (one host sync each time).</summary>

@@ -50,7 +50,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
     }
 
-    public Tensor Encode(Tensor tokens, Tensor paddingMask) => Model.Encode(tokens, paddingMask.unsqueeze(1));
+    public Tensor Encode(Tensor tokens, Tensor? paddingMask) => Model.Encode(tokens, paddingMask?.unsqueeze(1));
 
     public Tensor ProjectContext(Tensor encoded, Tensor embedding) => Model.ProjectContext(encoded, embedding);
 
@@ -84,23 +84,23 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         finally { embedding.ValidateInputs = validate; }
     }
 
-    public Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask) =>
-        Model.Decode(queries, context, selfAttentionMask, contextPaddingMask.unsqueeze(1));
+    public Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask) =>
+        Model.Decode(queries, context, selfAttentionMask, contextPaddingMask?.unsqueeze(1));
 
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
 
-    public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor contextPaddingMask) =>
-        new CachedDecoder(Model, Model.StartDecoding(context), contextPaddingMask.unsqueeze(1).DetachFromDisposeScope());
+    public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask) =>
+        new CachedDecoder(Model, Model.StartDecoding(context), contextPaddingMask?.unsqueeze(1).DetachFromDisposeScope());
 
     /// <summary>The model's KV cache: self-attention keys/values grow per token, cross-attention keys/values are computed once.</summary>
-    private sealed class CachedDecoder(FourMModel model, DecoderCache cache, Tensor crossMask) : IIncrementalDecoder
+    private sealed class CachedDecoder(FourMModel model, DecoderCache cache, Tensor? crossMask) : IIncrementalDecoder
     {
         public Tensor Step(Tensor next) => model.DecodeStep(cache, next, null, crossMask);
 
         public void Dispose()
         {
             cache.Dispose();
-            crossMask.Dispose();
+            crossMask?.Dispose();
         }
     }
 }

@@ -27,8 +27,8 @@ public interface IGenerationNetwork
     /// </summary>
     (Tensor Content, Tensor Embedding) EmbedEncoderInputs(IReadOnlyList<ModalityState> states);
 
-    /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask.</summary>
-    Tensor Encode(Tensor tokens, Tensor paddingMask);
+    /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask (null: no padding).</summary>
+    Tensor Encode(Tensor tokens, Tensor? paddingMask);
 
     /// <summary>Decoder context: <c>decoder_proj_context(encoded) + emb</c>.</summary>
     Tensor ProjectContext(Tensor encoded, Tensor embedding);
@@ -49,10 +49,10 @@ public interface IGenerationNetwork
     Tensor DecoderTokenEmbedding(string target, Tensor ids);
 
     /// <summary>
-    /// Decoder blocks and final norm. <paramref name="contextPaddingMask"/> is (B, M); <paramref name="selfAttentionMask"/> is
-    /// (B, N, N) with true = blocked, or null for full attention.
+    /// Decoder blocks and final norm. <paramref name="contextPaddingMask"/> is (B, M) or null when no context is padded;
+    /// <paramref name="selfAttentionMask"/> is (B, N, N) with true = blocked, or null for full attention.
     /// </summary>
-    Tensor Decode(Tensor queries, Tensor context, Tensor contextPaddingMask, Tensor? selfAttentionMask);
+    Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask);
 
     /// <summary>The target's logits head on decoder outputs (…, D) → (…, V).</summary>
     Tensor Logits(string target, Tensor decoded);
@@ -61,5 +61,5 @@ public interface IGenerationNetwork
     /// An incremental (KV-cached) causal decoder over fixed contexts, or null when the model has none (callers then re-run the
     /// decoder on the whole prefix, like the reference).
     /// </summary>
-    IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor contextPaddingMask);
+    IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask);
 }

@@ -7,7 +7,7 @@ namespace FourM.Generation.Network;
 /// The reference's autoregressive path: every step re-runs the decoder on the whole prefix with a causal mask. Exact but
 /// quadratic; used when the network offers no KV cache and as the baseline the cache is tested against.
 /// </summary>
-public sealed class RecomputingIncrementalDecoder(IGenerationNetwork network, Tensor context, Tensor contextPaddingMask) : IIncrementalDecoder
+public sealed class RecomputingIncrementalDecoder(IGenerationNetwork network, Tensor context, Tensor? contextPaddingMask) : IIncrementalDecoder
 {
     private Tensor? _prefix;
 

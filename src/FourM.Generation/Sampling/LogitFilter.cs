@@ -30,8 +30,8 @@ public static class LogitFilter
             var shifted = torch.zeros_like(remove);
             long vocab = remove.shape[^1];
             if (vocab > 1) shifted.narrow(-1, 1, vocab - 1).copy_(remove.narrow(-1, 0, vocab - 1));
-            var restore = sortedIndices.argsort(dim: -1);
-            var removeInPlace = shifted.gather(-1, restore);
+            // Back to vocabulary order with one scatter through the sort's permutation (as the reference does), not a second sort.
+            var removeInPlace = torch.zeros_like(shifted).scatter_(-1, sortedIndices, shifted);
             filtered.masked_fill_(removeInPlace, double.NegativeInfinity);
         }
         return filtered.MoveToOuterDisposeScope();

@@ -185,7 +185,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             var lengths = rows.Select(r => contexts[r].shape[0]).ToArray();
             long max = lengths.Max();
             var context = EncoderPass.Pad(rows.Select(r => contexts[r]).ToList(), max, network).DetachFromDisposeScope();
-            var padding = EncoderPass.PaddingMask(lengths, max, network.Device).DetachFromDisposeScope();
+            var padding = EncoderPass.PaddingMask(lengths, max, network.Device)?.DetachFromDisposeScope();
             var decoder = (options.UseKvCache ? network.StartIncrementalDecoder(context, padding) : null)
                           ?? new RecomputingIncrementalDecoder(network, context, padding);
             groups.Add(new Group(rows, new OwningDecoder(decoder, context, padding)));
@@ -209,9 +209,9 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
     }
 
     /// <summary>Keeps the padded context alive exactly as long as its decoder.</summary>
-    private sealed class OwningDecoder(IIncrementalDecoder inner, Tensor context, Tensor padding) : IIncrementalDecoder
+    private sealed class OwningDecoder(IIncrementalDecoder inner, Tensor context, Tensor? padding) : IIncrementalDecoder
     {
         public Tensor Step(Tensor next) => inner.Step(next);
-        public void Dispose() { inner.Dispose(); context.Dispose(); padding.Dispose(); }
+        public void Dispose() { inner.Dispose(); context.Dispose(); padding?.Dispose(); }
     }
 }

@@ -25,7 +25,7 @@ public static class DecoderRows
         var context = EncoderPass.Pad(contexts, maxContext, network);
         var contextPadding = EncoderPass.PaddingMask(contextLengths, maxContext, network.Device);
         var keyPadding = EncoderPass.PaddingMask(queryLengths, maxQuery, network.Device);
-        var selfMask = keyPadding.unsqueeze(1).expand(queries.Count, maxQuery, maxQuery);
+        var selfMask = keyPadding?.unsqueeze(1).expand(queries.Count, maxQuery, maxQuery);
         var decoded = network.Decode(y, context, contextPadding, selfMask);
         var result = new List<Tensor>(queries.Count);
         for (int i = 0; i < queries.Count; i++) result.Add(decoded[i].narrow(0, 0, queryLengths[i]).MoveToOuterDisposeScope());

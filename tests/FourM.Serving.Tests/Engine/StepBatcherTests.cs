@@ -103,7 +103,7 @@ public sealed class StepBatcherTests
     [Fact]
     public void Rows_of_very_different_lengths_are_not_padded_into_one_batch()
     {
-        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero });
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, BucketByLength = true });
         var now = Stopwatch.GetTimestamp();
         var longJob = Jobs.Job("long") with { State = new FourM.Generation.Batching.SampleState
         {

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using FourM.Engine.Batching;
+using FourM.Engine.Engine;
+using FourM.Generation.Batching;
+using Xunit;
+
+namespace FourM.Serving.Tests.Engine;
+
+/// <summary>Which ready key runs first, and how autoregressive decodes gather companions.</summary>
+public sealed class StepBatcherPolicyTests
+{
+    private static StepQueuedJob Autoregressive(string session) =>
+        new(Jobs.Job(session) with { Step = new GenerationStepSpec("caption", DecodingScheme.Autoregressive, null, 0.3, [1.0], []) },
+            new JobScheduling(session, "m", 1, null));
+
+    [Fact]
+    public void The_largest_ready_backlog_runs_first()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero });
+        var now = Stopwatch.GetTimestamp();
+        batcher.Enqueue(Jobs.Queued("lone", model: "small"), now);
+        foreach (var s in new[] { "a", "b", "c" }) batcher.Enqueue(Jobs.Queued(s, model: "large"), now);
+
+        Assert.Equal(3, batcher.TryTake(now, out _)!.Count);
+        Assert.Equal(["lone"], batcher.TryTake(now, out _)!.Select(j => j.Scheduling.SessionId));
+    }
+
+    [Fact]
+    public void Waiting_raises_a_small_backlog_above_a_fresh_larger_one()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AgingPerClass = TimeSpan.FromMilliseconds(10) });
+        var start = Stopwatch.GetTimestamp();
+        var later = start + Stopwatch.Frequency / 10;            // 100 ms on: the lone job's weight is 1 × (1 + 10)
+        batcher.Enqueue(Jobs.Queued("old", model: "small"), start);
+        foreach (var s in new[] { "a", "b" }) batcher.Enqueue(Jobs.Queued(s, model: "large"), later);
+
+        Assert.Equal(["old"], batcher.TryTake(later, out _)!.Select(j => j.Scheduling.SessionId));
+    }
+
+    [Fact]
+    public void Autoregressive_decodes_never_share_a_batch_with_image_steps()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.Zero });
+        var now = Stopwatch.GetTimestamp();
+        batcher.Enqueue(Jobs.Queued("image"), now);
+        batcher.Enqueue(Autoregressive("text"), now);
+
+        var first = batcher.TryTake(now, out _)!;
+        var second = batcher.TryTake(now, out _)!;
+        Assert.Equal(["image", "text"], first.Concat(second).Select(j => j.Scheduling.SessionId).Order());
+        Assert.Single(first);
+    }
+
+    [Fact]
+    public void Autoregressive_decodes_wait_for_companions_while_other_work_is_queued()
+    {
+        var options = new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.FromMilliseconds(100) };
+        var batcher = new StepBatcher(options);
+        var start = Stopwatch.GetTimestamp();
+        foreach (var s in new[] { "t1", "t2", "image" }) batcher.RegisterSession(s, "m", start);
+        batcher.Enqueue(Autoregressive("t1"), start);
+        batcher.Enqueue(Jobs.Queued("image"), start);
+
+        // The image step runs; the lone autoregressive decode keeps waiting (its hold bounds the wait).
+        Assert.Equal(["image"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId));
+        Assert.Null(batcher.TryTake(start, out var wait));
+        Assert.NotNull(wait);
+        Assert.True(wait <= options.AutoregressiveHold);
+
+        // A companion joins; the image session is back with its next step. The image step goes first again.
+        batcher.Enqueue(Autoregressive("t2"), start);
+        batcher.Enqueue(Jobs.Queued("image"), start);
+        Assert.Equal(["image"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId));
+
+        // The image session has finished (nothing else queued) and everyone left is waiting: both decodes run together.
+        batcher.UnregisterSession("image");
+        Assert.Equal(["t1", "t2"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId).Order());
+    }
+
+    [Fact]
+    public void A_held_autoregressive_decode_runs_once_its_hold_expires()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.FromMilliseconds(50) });
+        var start = Stopwatch.GetTimestamp();
+        batcher.RegisterSession("text", "m", start);
+        batcher.RegisterSession("busy", "m", start);
+        batcher.Enqueue(Autoregressive("text"), start);
+
+        Assert.Null(batcher.TryTake(start, out _));            // "busy" may still bring companions
+        var later = start + Stopwatch.Frequency / 10;          // 100 ms on
+        Assert.Single(batcher.TryTake(later, out _)!);
+    }
+}
