@@ -46,9 +46,8 @@ public sealed class BenchGenerationCommand : ICliCommand
         long seed = cl.GetInt("seed", 0);
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
-        if (cl.Get("sdpa") is { } sdpa) FusedAttentionBackends.Enable(sdpa.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}" +
-                          $" (sdpa kernels {FusedAttentionBackends.Describe()}), {runs} timed run(s) after a warm-up");
+        var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -59,6 +58,9 @@ public sealed class BenchGenerationCommand : ICliCommand
             using var model = FourMModel.CreateRandom(Config(size, cl), 7, dtype, device);
             if (cl.Has("attention-deviation")) Console.WriteLine(AttentionDeviation(model, label, captionTokens, pixels));
             model.Kernel = kernel;
+            // After the model's own choice (fused on CUDA turns cuDNN attention off), so an explicit set wins.
+            if (sdpa is not null) FusedAttentionBackends.Enable(sdpa);
+            if (kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
             var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile });
             foreach (var scenario in scenarios)
