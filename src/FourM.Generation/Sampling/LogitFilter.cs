@@ -12,15 +12,17 @@ public static class LogitFilter
 {
     public static Tensor Apply(Tensor logits, TopK topK, double topP)
     {
+        if (!topK.Enabled && !(topP > 0.0)) return logits.clone();
         using var scope = NewDisposeScope();
-        var filtered = logits.clone();
+        // Out-of-place fills instead of clone + in-place fills: one (rows, V) copy fewer per filter.
+        var filtered = logits;
         if (topK.Enabled)
         {
             int k = topK.Resolve((int)logits.shape[^1]);
             // A fraction below 1/V gives k = 0, where the reference fails indexing an empty top-k; keep the most likely token instead.
             k = Math.Max(k, 1);
             var kth = logits.topk(k, dim: -1).values.narrow(-1, k - 1, 1);
-            filtered.masked_fill_(logits.lt(kth), double.NegativeInfinity);
+            filtered = filtered.masked_fill(logits.lt(kth), double.NegativeInfinity);
         }
         if (topP > 0.0)
         {
@@ -32,7 +34,7 @@ public static class LogitFilter
             if (vocab > 1) shifted.narrow(-1, 1, vocab - 1).copy_(remove.narrow(-1, 0, vocab - 1));
             // Back to vocabulary order with one scatter through the sort's permutation (as the reference does), not a second sort.
             var removeInPlace = torch.zeros_like(shifted).scatter_(-1, sortedIndices, shifted);
-            filtered.masked_fill_(removeInPlace, double.NegativeInfinity);
+            filtered = filtered.masked_fill(removeInPlace, double.NegativeInfinity);
         }
         return filtered.MoveToOuterDisposeScope();
     }
