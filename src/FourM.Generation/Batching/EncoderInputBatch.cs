@@ -77,6 +77,10 @@ public sealed class EncoderInputBatch
         };
     }
 
+    /// <summary>The number of input tokens a sample contributes to the encoder (its row length in <see cref="Build"/>).</summary>
+    public static long InputLength(IGenerationNetwork network, SampleState sample) =>
+        sample.Modalities.Where(m => network.HasEncoderInput(m.Modality)).Sum(m => (long)m.InputMask.Count(blocked => !blocked));
+
     /// <summary>Keys by the modality object itself (a sample may hold equal-looking modalities in different passes).</summary>
     private sealed class ReferenceTupleComparer : IEqualityComparer<(int Sample, ModalityState State)>
     {

@@ -30,4 +30,21 @@ public static class LengthGroups
         if (current.Count > 0) groups.Add(current.Order().ToArray());
         return groups;
     }
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> once per group (it gets the group's row indices and returns one result per index, in
+    /// that order) and returns the results in row order.
+    /// </summary>
+    public static IReadOnlyList<T> Run<T>(IReadOnlyList<long> lengths, double maxRatio, Func<int[], IReadOnlyList<T>> pass)
+    {
+        var groups = Split(lengths, maxRatio);
+        if (groups.Count == 1) return pass(groups[0]);
+        var results = new T[lengths.Count];
+        foreach (var group in groups)
+        {
+            var part = pass(group);
+            for (int k = 0; k < group.Length; k++) results[group[k]] = part[k];
+        }
+        return results;
+    }
 }

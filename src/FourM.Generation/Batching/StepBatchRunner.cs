@@ -154,34 +154,14 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     }
 
     /// <summary>One padded encoder pass per group of rows of similar input length (<see cref="LengthGroups"/>).</summary>
-    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples)
-    {
-        var lengths = samples.Select(sample => sample.Modalities.Where(m => _network.HasEncoderInput(m.Modality))
-            .Sum(m => (long)m.InputMask.Count(blocked => !blocked))).ToList();
-        var groups = LengthGroups.Split(lengths, _options.MaxPaddingRatio);
-        if (groups.Count == 1) return EncoderPass.Encode(_network, samples);
-        var contexts = new Tensor[samples.Count];
-        foreach (var group in groups)
-        {
-            var encoded = EncoderPass.Encode(_network, group.Select(i => samples[i]).ToList());
-            for (int k = 0; k < group.Length; k++) contexts[group[k]] = encoded[k];
-        }
-        return contexts;
-    }
+    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) =>
+        LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), _options.MaxPaddingRatio,
+            rows => EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList()));
 
     /// <summary>One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>).</summary>
-    private IReadOnlyList<Tensor> DecodeInLengthGroups(IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts)
-    {
-        var groups = LengthGroups.Split(queries.Select(q => q.shape[0]).ToList(), _options.MaxPaddingRatio);
-        if (groups.Count == 1) return DecoderRows.Decode(_network, queries, contexts);
-        var decoded = new Tensor[queries.Count];
-        foreach (var group in groups)
-        {
-            var part = DecoderRows.Decode(_network, group.Select(i => queries[i]).ToList(), group.Select(i => contexts[i]).ToList());
-            for (int k = 0; k < group.Length; k++) decoded[group[k]] = part[k];
-        }
-        return decoded;
-    }
+    private IReadOnlyList<Tensor> DecodeInLengthGroups(IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts) =>
+        LengthGroups.Run(queries.Select(q => q.shape[0]).ToList(), _options.MaxPaddingRatio,
+            rows => DecoderRows.Decode(_network, rows.Select(i => queries[i]).ToList(), rows.Select(i => contexts[i]).ToList()));
 
     /// <summary>
     /// The guided float32 logits (K, V) of each job. When every job has the same target, row count and guidance, one logits-head

@@ -34,6 +34,20 @@ public sealed class LengthGroupsTests
     }
 
     [Fact]
+    public void Run_returns_each_row_its_own_result_in_row_order()
+    {
+        long[] lengths = [4, 196, 8, 196, 4];
+        var passes = new List<int[]>();
+        var results = LengthGroups.Run(lengths, 4, rows =>
+        {
+            passes.Add(rows);
+            return rows.Select(i => $"row {i} of a pass of {rows.Length}").ToList();
+        });
+        Assert.Equal(2, passes.Count);
+        Assert.Equal(["row 0 of a pass of 3", "row 1 of a pass of 2", "row 2 of a pass of 3", "row 3 of a pass of 2", "row 4 of a pass of 3"], results);
+    }
+
+    [Fact]
     public void A_ratio_below_one_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => LengthGroups.Split([1, 2], maxRatio: 0.5));
 }
