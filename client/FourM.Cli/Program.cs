@@ -1,5 +1,8 @@
 using System.Reflection;
 using FourM.Cli.Commands;
+using FourM.Model.Runtime;
+
+OpenMpWaitPolicy.PreferPassive();
 
 var commands = typeof(ICliCommand).Assembly.GetTypes()
     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICliCommand).IsAssignableFrom(t))

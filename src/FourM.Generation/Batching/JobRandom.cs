@@ -1,3 +1,4 @@
+using FourM.Generation.Sampling;
 using System.Security.Cryptography;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,7 +41,13 @@ public sealed class JobRandom : IDisposable
     public Tensor Rand(long n) => torch.rand(n, generator: PrepareDraw(), device: _device);
 
     /// <summary>One multinomial draw per row of <paramref name="probabilities"/> (rows, V): (rows, 1) int64 ids.</summary>
-    public Tensor Multinomial(Tensor probabilities) => torch.multinomial(probabilities, 1, replacement: false, generator: PrepareDraw());
+    public Tensor Multinomial(Tensor probabilities)
+    {
+        var generator = PrepareDraw();
+        // On the CPU the same draws run in managed code without libtorch's log1p over every entry (CpuMultinomial).
+        if (generator is not null && CpuMultinomial.TrySample(probabilities, generator) is { } ids) return ids;
+        return torch.multinomial(probabilities, 1, replacement: false, generator: generator);
+    }
 
     private Generator? PrepareDraw()
     {

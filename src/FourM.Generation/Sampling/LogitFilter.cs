@@ -24,18 +24,7 @@ public static class LogitFilter
             var kth = logits.topk(k, dim: -1).values.narrow(-1, k - 1, 1);
             filtered = filtered.masked_fill(logits.lt(kth), double.NegativeInfinity);
         }
-        if (topP > 0.0)
-        {
-            var (sortedLogits, sortedIndices) = filtered.sort(dim: 1, descending: true);
-            var cumulative = sortedLogits.softmax(-1).cumsum(-1);
-            var remove = cumulative.gt(topP);
-            var shifted = torch.zeros_like(remove);
-            long vocab = remove.shape[^1];
-            if (vocab > 1) shifted.narrow(-1, 1, vocab - 1).copy_(remove.narrow(-1, 0, vocab - 1));
-            // Back to vocabulary order with one scatter through the sort's permutation (as the reference does), not a second sort.
-            var removeInPlace = torch.zeros_like(shifted).scatter_(-1, sortedIndices, shifted);
-            filtered = filtered.masked_fill(removeInPlace, double.NegativeInfinity);
-        }
+        if (topP > 0.0) filtered = TopPFilter.Apply(filtered, topP);
         return filtered.MoveToOuterDisposeScope();
     }
 }
