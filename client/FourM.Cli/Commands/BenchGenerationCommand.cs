@@ -21,7 +21,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math]";
+                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -44,6 +44,8 @@ public sealed class BenchGenerationCommand : ICliCommand
         int runs = cl.GetInt("runs", 1);
         int matmul = cl.GetInt("matmul", device.type == DeviceType.CUDA ? 8192 : 1024);
         long seed = cl.GetInt("seed", 0);
+        // Fixed cost of a padded pass in tokens (LengthGroups); default: the runner's per-device value.
+        double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -62,7 +64,7 @@ public sealed class BenchGenerationCommand : ICliCommand
             if (sdpa is not null) FusedAttentionBackends.Enable(sdpa);
             if (kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
-            var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile });
+            var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {

@@ -16,7 +16,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250] [--profile] [--pass-cost-tokens N]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -68,13 +68,17 @@ public sealed class BenchServingCommand : ICliCommand
         var total = Stopwatch.StartNew();
         using var model = BenchServingModel.Create(modelSpec, device, dtype);
         var network = new FourMModelNetwork(model);
-        var baselineRunner = new StepBatchRunner(network);
+        // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
+        var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
+        var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;
+        double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
+        var baselineRunner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
                           $"sessions={string.Join(',', sessionCounts)} mode={mode} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
-        await using var cluster = await BenchServingCluster.StartAsync(deviceName, () => new StepBatchRunner(network), o =>
+        await using var cluster = await BenchServingCluster.StartAsync(deviceName, () => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = servedProfile, PassCostTokens = passCost }), o =>
         {
             o.MaxBatchRows = maxRows;
             o.MaxBatchTokens = int.MaxValue;
@@ -99,6 +103,7 @@ public sealed class BenchServingCommand : ICliCommand
             var workload = BenchServingWorkload.Build(n, seed);
             var requests = workload.Select(w => w.Request with { Mode = mode }).ToList();
             meter.Reset();
+            servedProfile?.Reset();
             var mixed = await RunMixed(cluster.Client, requests, stagger, $"n{n}", cancellationToken);
             var row = new BenchServingRow(n, mixed.Elapsed, mixed.Latencies,
                 meter.Mean("fourm.step.batch_rows"), meter.Mean("fourm.step.queue_time"), meter.Mean("fourm.session.step_overhead"),
@@ -110,6 +115,7 @@ public sealed class BenchServingCommand : ICliCommand
             var sampled = sequentialSample <= 0 ? n : Math.Min(n, sequentialSample);
             if (!sequentialRuns.TryGetValue(sampled, out var sequential))
                 sequentialRuns[sampled] = sequential = BenchServingBaselines.Sequential(baselineRunner, requests.Take(sampled).ToList());
+            baselineProfile?.Reset();
             var homogeneousTime = BenchServingBaselines.Homogeneous(baselineRunner, workload);
             row = row with
             {
@@ -119,6 +125,11 @@ public sealed class BenchServingCommand : ICliCommand
                 IdenticalToSequential = CountIdentical(mixed.Results, sequential.Samples),
             };
             Console.WriteLine(row.Format());
+            if (servedProfile is not null && baselineProfile is not null)
+            {
+                Console.WriteLine(ProfileLine("served", servedProfile, n));
+                Console.WriteLine(ProfileLine("homogeneous", baselineProfile, n));
+            }
             last = row;
         }
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
@@ -150,6 +161,12 @@ public sealed class BenchServingCommand : ICliCommand
         var result = await session.WaitForCompletion(cancellationToken);
         return (Stopwatch.GetElapsedTime(started).TotalSeconds, result);
     }
+
+    /// <summary>Device milliseconds per sample of each runner phase, and runner batches (RunBatch or decode calls) per sample.</summary>
+    private static string ProfileLine(string label, StepProfile profile, int samples) =>
+        string.Create(CultureInfo.InvariantCulture, $"    profile {label,-11} ms/sample: ") +
+        string.Join(", ", profile.Totals().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Milliseconds / samples:F1}"))) +
+        string.Create(CultureInfo.InvariantCulture, $"; total {profile.Totals().Sum(p => p.Milliseconds) / samples:F1}");
 
     /// <summary>Sessions whose served tokens equal the sequential generator's (batching must not change tokens).</summary>
     private static int CountIdentical(IReadOnlyList<SessionResult> served, IReadOnlyList<SampleState> sequential)

@@ -29,6 +29,8 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         _autoregressive = new AutoregressiveStep(network, _catalog, _options, sentinelIds ?? TextTokenizerEncoder.Default.SentinelIds);
     }
 
+    private double PassCostTokens => _options.PassCostTokens ?? StepRunnerOptions.DefaultPassCostTokens(_network.Device, _network.Dim);
+
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
     public int PendingContexts => _store.Count;
 
@@ -155,50 +157,41 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     /// <summary>One padded encoder pass per group of rows of similar input length (<see cref="LengthGroups"/>).</summary>
     private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) =>
-        LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), _options.MaxPaddingRatio,
+        LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), PassCostTokens,
             rows => EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList()));
 
     /// <summary>One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>).</summary>
     private IReadOnlyList<Tensor> DecodeInLengthGroups(IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts) =>
-        LengthGroups.Run(queries.Select(q => q.shape[0]).ToList(), _options.MaxPaddingRatio,
+        LengthGroups.Run(queries.Select(q => q.shape[0]).ToList(), PassCostTokens,
             rows => DecoderRows.Decode(_network, rows.Select(i => queries[i]).ToList(), rows.Select(i => contexts[i]).ToList()));
 
     /// <summary>
-    /// The guided float32 logits (K, V) of each job. When every job has the same target, row count and guidance, one logits-head
-    /// call and one elementwise combination serve them all; otherwise one head call per target and one combination per job.
+    /// The guided float32 logits (K, V) of each job. Jobs with the same target, pass count, row count and guidance share one
+    /// logits-head call and one elementwise combination (in a mixed batch: the sessions at the same kind of step); a group
+    /// with weighted conditions combines job by job.
     /// </summary>
     private Tensor[] GuidedLogits(List<StepJob> jobs, int[] passCounts, IReadOnlyList<Tensor> decoded)
     {
-        long rows = decoded[0].shape[0];
-        if (jobs.All(j => j.Step.TargetDomain == jobs[0].Step.TargetDomain) && passCounts.All(p => p == passCounts[0]) && decoded.All(d => d.shape[0] == rows))
+        var firstRow = new int[jobs.Count];
+        for (int j = 1; j < jobs.Count; j++) firstRow[j] = firstRow[j - 1] + passCounts[j - 1];
+        var result = new Tensor[jobs.Count];
+        var groups = Enumerable.Range(0, jobs.Count).GroupBy(j => (
+            Target: jobs[j].Step.TargetDomain, Passes: passCounts[j], Rows: decoded[firstRow[j]].shape[0],
+            Weighted: GuidancePasses.IsMultiCondition(jobs[j]), Scales: string.Join(',', jobs[j].Step.CfgScales)));
+        foreach (var group in groups)
         {
-            var logits = _network.Logits(jobs[0].Step.TargetDomain, torch.cat(decoded.ToArray(), 0));
-            if (GuidancePasses.CombineUniform(jobs, logits, passCounts[0], rows) is { } uniform)
-                return Enumerable.Range(0, jobs.Count).Select(j => uniform[j]).ToArray();
-        }
-        var rowLogits = LogitsByTarget(Enumerable.Range(0, jobs.Count).SelectMany(j => Enumerable.Range(0, passCounts[j]).Select(p => (Row: FirstRow(passCounts, j) + p, Target: jobs[j].Step.TargetDomain))).ToList(), decoded);
-        return Enumerable.Range(0, jobs.Count)
-            .Select(j => GuidancePasses.Combine(jobs[j], Enumerable.Range(FirstRow(passCounts, j), passCounts[j]).Select(r => rowLogits[r]).ToList()))
-            .ToArray();
-    }
-
-    private static int FirstRow(int[] passCounts, int job) => passCounts.Take(job).Sum();
-
-    /// <summary>One logits-head call per target modality over all its decoded rows (instead of one per row).</summary>
-    private Dictionary<int, Tensor> LogitsByTarget(List<(int Row, string Target)> rows, IReadOnlyList<Tensor> decoded)
-    {
-        var result = new Dictionary<int, Tensor>();
-        foreach (var group in rows.GroupBy(r => r.Target))
-        {
-            var members = group.ToList();
-            var lengths = members.Select(m => decoded[m.Row].shape[0]).ToArray();
-            var logits = _network.Logits(group.Key, torch.cat(members.Select(m => decoded[m.Row]).ToArray(), 0));
-            long offset = 0;
-            for (int i = 0; i < members.Count; i++)
+            var members = group.ToArray();
+            var (target, passes, rows, _, _) = group.Key;
+            var memberRows = members.SelectMany(j => Enumerable.Range(firstRow[j], passes)).Select(r => decoded[r]).ToArray();
+            var logits = _network.Logits(target, memberRows.Length == 1 ? memberRows[0] : torch.cat(memberRows, 0));
+            if (GuidancePasses.CombineUniform(members.Select(j => jobs[j]).ToList(), logits, passes, rows) is { } uniform)
             {
-                result[members[i].Row] = logits.narrow(0, offset, lengths[i]);
-                offset += lengths[i];
+                for (int k = 0; k < members.Length; k++) result[members[k]] = uniform[k];
+                continue;
             }
+            for (int k = 0; k < members.Length; k++)
+                result[members[k]] = GuidancePasses.Combine(jobs[members[k]],
+                    Enumerable.Range(0, passes).Select(p => logits.narrow(0, (k * passes + p) * rows, rows)).ToList());
         }
         return result;
     }

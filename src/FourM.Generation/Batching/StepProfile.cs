@@ -44,6 +44,9 @@ public sealed class StepProfile(Device device)
         Steps = 0;
     }
 
+    /// <summary>Total milliseconds of each phase since the last reset, in first-seen order.</summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> Totals() => _milliseconds.Select(p => (p.Key, p.Value)).ToList();
+
     /// <summary>Milliseconds per step of each phase, in first-seen order.</summary>
     public IReadOnlyList<(string Phase, double MillisecondsPerStep)> PerStep() =>
         _milliseconds.Select(p => (p.Key, Steps == 0 ? 0 : p.Value / Steps)).ToList();

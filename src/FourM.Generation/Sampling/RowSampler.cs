@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace FourM.Generation.Sampling;
 
 /// <summary>
-/// <see cref="TokenSampler.Sample"/> for many jobs at once: the rows of all jobs with the same temperature, top-k, top-p and
-/// vocabulary are filtered and softmaxed in one call (every operation is row-wise, so each row is what it would be alone),
-/// and each job then draws its rows from its own stream, in the same order as sampling it alone.
+/// <see cref="TokenSampler.Sample"/> for many jobs at once: the rows of all jobs with the same top-k, top-p and vocabulary
+/// are filtered and softmaxed in one call (every operation is row-wise, so each row is what it would be alone), and each
+/// job then draws its rows from its own stream, in the same order as sampling it alone. Temperatures may differ inside a
+/// group (jobs at different steps of a temperature schedule): filtering comes before the temperature, and the division
+/// runs once per distinct temperature on that run of rows, with the same scalar division as a job sampled alone.
 /// </summary>
 public static class RowSampler
 {
@@ -18,20 +20,21 @@ public static class RowSampler
     {
         var result = new (Tensor, Tensor)[jobs.Count];
         var groups = Enumerable.Range(0, jobs.Count)
-            .GroupBy(j => (jobs[j].Temperature, jobs[j].TopK, jobs[j].TopP, Vocabulary: jobs[j].Logits.shape[^1]));
+            .GroupBy(j => (Greedy: TokenSampler.IsGreedy(jobs[j].Temperature), jobs[j].TopK, jobs[j].TopP, Vocabulary: jobs[j].Logits.shape[^1]));
         foreach (var group in groups)
         {
-            var members = group.ToArray();
-            var (temperature, topK, topP, _) = group.Key;
+            // Equal temperatures next to each other, so each needs one division over a contiguous run of rows.
+            var members = group.OrderBy(j => jobs[j].Temperature).ToArray();
+            var (greedy, topK, topP, _) = group.Key;
             var logits = members.Length == 1 ? jobs[members[0]].Logits : torch.cat(members.Select(j => jobs[j].Logits).ToArray(), 0);
-            if (TokenSampler.IsGreedy(temperature))
+            if (greedy)
             {
                 var argmax = logits.argmax(-1);
                 var ones = torch.ones(argmax.shape, dtype: ScalarType.Float32, device: logits.device);
                 Split(members, jobs, (argmax, ones), result);
                 continue;
             }
-            var probabilities = (LogitFilter.Apply(logits, topK, topP) / temperature).softmax(-1);
+            var probabilities = Tempered(LogitFilter.Apply(logits, topK, topP), members, jobs).softmax(-1);
             long offset = 0;
             foreach (var j in members)
             {
@@ -43,6 +46,21 @@ public static class RowSampler
             }
         }
         return result;
+    }
+
+    private static Tensor Tempered(Tensor filtered, int[] members, IReadOnlyList<Rows> jobs)
+    {
+        var runs = new List<(double Temperature, long Start, long Rows)>();
+        long offset = 0;
+        foreach (var j in members)
+        {
+            long rows = jobs[j].Logits.shape[0];
+            if (runs.Count > 0 && runs[^1].Temperature == jobs[j].Temperature) runs[^1] = runs[^1] with { Rows = runs[^1].Rows + rows };
+            else runs.Add((jobs[j].Temperature, offset, rows));
+            offset += rows;
+        }
+        if (runs.Count == 1) return filtered / runs[0].Temperature;
+        return torch.cat(runs.Select(run => filtered.narrow(0, run.Start, run.Rows) / run.Temperature).ToArray(), 0);
     }
 
     private static void Split(int[] members, IReadOnlyList<Rows> jobs, (Tensor Samples, Tensor Probabilities) all, (Tensor, Tensor)[] result)
