@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Sampling;
 
@@ -22,7 +23,7 @@ public static class LogitFilter
             // A fraction below 1/V gives k = 0, where the reference fails indexing an empty top-k; keep the most likely token instead.
             k = Math.Max(k, 1);
             var kth = logits.topk(k, dim: -1).values.narrow(-1, k - 1, 1);
-            filtered = filtered.masked_fill(logits.lt(kth), double.NegativeInfinity);
+            filtered = filtered.FillWhere(logits.lt(kth), double.NegativeInfinity);
         }
         if (topP > 0.0) filtered = TopPFilter.Apply(filtered, topP);
         return filtered.MoveToOuterDisposeScope();

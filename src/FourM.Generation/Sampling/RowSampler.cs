@@ -1,6 +1,7 @@
 using FourM.Generation.Batching;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Sampling;
 
@@ -59,8 +60,8 @@ public static class RowSampler
             else runs.Add((jobs[j].Temperature, offset, rows));
             offset += rows;
         }
-        if (runs.Count == 1) return filtered / runs[0].Temperature;
-        return torch.cat(runs.Select(run => filtered.narrow(0, run.Start, run.Rows) / run.Temperature).ToArray(), 0);
+        if (runs.Count == 1) return filtered.DivBy(runs[0].Temperature);
+        return torch.cat(runs.Select(run => filtered.narrow(0, run.Start, run.Rows).DivBy(run.Temperature)).ToArray(), 0);
     }
 
     private static void Split(int[] members, IReadOnlyList<Rows> jobs, (Tensor Samples, Tensor Probabilities) all, (Tensor, Tensor)[] result)

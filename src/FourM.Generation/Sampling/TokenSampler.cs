@@ -1,6 +1,7 @@
 using TorchSharp;
 using FourM.Generation.Batching;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Sampling;
 
@@ -26,7 +27,7 @@ public static class TokenSampler
             return (argmax.MoveToOuterDisposeScope(), ones.MoveToOuterDisposeScope());
         }
         var filtered = LogitFilter.Apply(logits, topK, topP);
-        var probs = (filtered / temperature).softmax(-1);
+        var probs = filtered.DivBy(temperature).softmax(-1);
         var samples = random?.Multinomial(probs) ?? torch.multinomial(probs, 1, replacement: false);
         var sampledProbs = probs.gather(-1, samples).squeeze(-1);
         return (samples.squeeze(-1).MoveToOuterDisposeScope(), sampledProbs.MoveToOuterDisposeScope());

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Sampling;
 
@@ -25,12 +26,12 @@ public static class TopPFilter
         using var scope = NewDisposeScope();
         var (sortedLogits, sortedIndices) = logits.sort(dim: -1, descending: true);
         var cumulative = sortedLogits.softmax(-1).cumsum(-1);
-        var remove = cumulative.gt(topP);
+        var remove = cumulative.GreaterThan(topP);
         var shifted = torch.zeros_like(remove);
         long vocab = remove.shape[^1];
         if (vocab > 1) shifted.narrow(-1, 1, vocab - 1).copy_(remove.narrow(-1, 0, vocab - 1));
         // Back to vocabulary order with one scatter through the sort's permutation (as the reference does), not a second sort.
         var removeInPlace = torch.zeros_like(shifted).scatter_(-1, sortedIndices, shifted);
-        return logits.masked_fill(removeInPlace, double.NegativeInfinity).MoveToOuterDisposeScope();
+        return logits.FillWhere(removeInPlace, double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using FourM.Generation.Batching;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Sampling;
 
@@ -38,7 +39,7 @@ public static class ValueThresholdTopP
             ArrayPool<uint>.Shared.Return(scratch);
         }
 
-        var remove = HostArrays.ToArray<bool>(torch.tensor(sorted, [rows, vocab]).softmax(-1).cumsum(-1).gt(topP));
+        var remove = HostArrays.ToArray<bool>(torch.tensor(sorted, [rows, vocab]).softmax(-1).cumsum(-1).GreaterThan(topP));
         var thresholds = new float[rows];
         for (int r = 0; r < rows; r++)
         {
@@ -57,6 +58,6 @@ public static class ValueThresholdTopP
             thresholds[r] = cut;
         }
         var threshold = torch.tensor(thresholds, [rows, 1]);
-        return logits.masked_fill(logits.lt(threshold), double.NegativeInfinity).MoveToOuterDisposeScope();
+        return logits.FillWhere(logits.lt(threshold), double.NegativeInfinity).MoveToOuterDisposeScope();
     }
 }

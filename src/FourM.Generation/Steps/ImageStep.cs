@@ -2,6 +2,7 @@ using FourM.Generation.Batching;
 using FourM.Generation.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Steps;
 
@@ -46,7 +47,7 @@ public static class ImageStep
             for (int i = 0; i < members.Count; i++)
                 jobs[members[i].Job].State[jobs[members[i].Job].Step.TargetDomain].TargetMask.CopyTo(masks, i * n);
             var mask = DeviceArrays.Copy(masks, [members.Count, n], device);
-            var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0) * 1e-6;
+            var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0).MulBy(1e-6);
             var order = (mask + noise).argsort(dim: 1);
             for (int i = 0; i < members.Count; i++) result[members[i].Job] = order[i].narrow(0, 0, members[i].Count);
         }
@@ -74,7 +75,7 @@ public static class ImageStep
                 target.TargetMask.CopyTo(masks, i * n);
             }
             var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
-            var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j] + (long)i * n).ToArray(), 0);
+            var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j].Plus((long)i * n)).ToArray(), 0);
             var queries = maskToken + emb.index_select(0, index);
             long offset = 0;
             foreach (var j in members)

@@ -5,6 +5,7 @@ using FourM.ImageTokenizers.Quantizers;
 using FourM.ImageTokenizers.Vit;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Models;
 
@@ -84,7 +85,7 @@ public sealed class VqEncoder
         {
             var mean = tensor(ImageNetMean, device: x.device).reshape(1, 3, 1, 1).to(x.dtype);
             var std = tensor(ImageNetStd, device: x.device).reshape(1, 3, 1, 1).to(x.dtype);
-            x = 2 * (x * std + mean) - 1;
+            x = (x * std + mean).MulBy(2).Minus(1);
         }
         if (_classEmbedding is not null)
         {

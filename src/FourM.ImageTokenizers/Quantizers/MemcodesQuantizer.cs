@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Quantizers;
 
@@ -42,7 +43,7 @@ public sealed class MemcodesQuantizer : nn.Module, IQuantizer
         using var scope = NewDisposeScope();
         var (b, d, h, w) = (latent.shape[0], latent.shape[1], latent.shape[2], latent.shape[3]);
         if (d != _heads * _headDim) throw new ArgumentException($"latent width {d} is not {_heads} heads × {_headDim}");
-        var query = latent.flatten(2).transpose(1, 2).reshape(b, h * w, _heads, _headDim).permute(0, 2, 1, 3) * Math.Pow(_headDim, -0.5);
+        var query = latent.flatten(2).transpose(1, 2).reshape(b, h * w, _heads, _headDim).permute(0, 2, 1, 3).MulBy(Math.Pow(_headDim, -0.5));
         var keys = einsum("hnd,hdc->hnc", _codes, _toKey.Weight);
         var tokens = einsum("bhid,hjd->bhij", query, keys).argmax(-1).reshape(b, _heads, h, w);
         return (_heads == 1 ? tokens.squeeze(1) : tokens).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Vit;
 
@@ -34,7 +35,7 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = _qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
         var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
-        var attention = (q.matmul(k.transpose(-2, -1)) * _scale).softmax(-1);
+        var attention = q.matmul(k.transpose(-2, -1)).MulBy(_scale).softmax(-1);
         var mixed = attention.matmul(v).transpose(1, 2).reshape(b, n, c);
         return _proj.forward(mixed).MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Assembly;
 
@@ -18,7 +19,7 @@ public static class DecoderAttentionMask
         }
         else
         {
-            var columns = arange(length, ScalarType.Int64, compressed.device).reshape(1, 1, length);
+            var columns = ScalarOperands.Range(length, ScalarType.Int64, compressed.device).reshape(1, 1, length);
             var reach = compressed.to_type(ScalarType.Int64).cumsum(-1).unsqueeze(-1);
             mask = columns.ge(reach);
         }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Assembly;
 
@@ -17,7 +18,7 @@ public static class TokenAssembler
         var tokens = cat(parts.Select(p => p.X).ToArray(), 1);
         var emb = cat(parts.Select(p => p.Emb).ToArray(), 1);
         var mask = cat(parts.Select(p => p.InputMask).ToArray(), 1);
-        var modMask = cat(parts.Select(p => full_like(p.InputMask, p.ModalityId, ScalarType.Int16)).ToArray(), 1);
+        var modMask = cat(parts.Select(p => ScalarOperands.FullLike(p.InputMask, p.ModalityId, ScalarType.Int16)).ToArray(), 1);
 
         var kept = KeepValidFirst(mask, keep);
         tokens = GatherRows(tokens, kept);
@@ -33,11 +34,11 @@ public static class TokenAssembler
             tokens = cat([registers, tokens], 1);
             emb = cat([zeros_like(registers), emb], 1);
             mask = cat([zeros(new long[] { batch, count }, ScalarType.Bool, mask.device), mask], 1);
-            modMask = cat([full(new long[] { batch, count }, -1, ScalarType.Int16, mask.device), modMask], 1);
+            modMask = cat([ScalarOperands.Full([batch, count], -1, ScalarType.Int16, mask.device), modMask], 1);
         }
 
         var padding = mask.unsqueeze(-1);
-        var result = new EncoderTokens(tokens.masked_fill(padding, 0), emb.masked_fill(padding, 0), mask.unsqueeze(1), modMask.masked_fill(mask, -1));
+        var result = new EncoderTokens(tokens.FillWhere(padding, 0L), emb.FillWhere(padding, 0L), mask.unsqueeze(1), modMask.FillWhere(mask, -1L));
         return MoveOut(result);
     }
 
@@ -67,7 +68,7 @@ public static class TokenAssembler
                 embs.Add(part.Emb[TensorIndex.Colon, head]);
                 masks.Add(part.TargetMask[TensorIndex.Colon, tail].logical_or(part.TargetMask[TensorIndex.Colon, head]));
                 compressed.Add(part.CompressedAttentionMask[TensorIndex.Colon, head].to_type(ScalarType.Int64));
-                modalities.Add(full(new long[] { part.TargetMask.shape[0], n - 1 }, part.ModalityId, ScalarType.Int16, part.TargetMask.device));
+                modalities.Add(ScalarOperands.Full([part.TargetMask.shape[0], n - 1], part.ModalityId, ScalarType.Int16, part.TargetMask.device));
             }
             else
             {
@@ -76,7 +77,7 @@ public static class TokenAssembler
                 embs.Add(part.Emb);
                 masks.Add(part.TargetMask);
                 compressed.Add(part.CompressedAttentionMask.to_type(ScalarType.Int64));
-                modalities.Add(full_like(part.TargetMask, part.ModalityId, ScalarType.Int16));
+                modalities.Add(ScalarOperands.FullLike(part.TargetMask, part.ModalityId, ScalarType.Int16));
             }
         }
         var tokens = cat(xs.ToArray(), 1);
@@ -97,8 +98,8 @@ public static class TokenAssembler
         var padding = mask.unsqueeze(-1);
         // The full mask is built from modality ids before padding is relabelled -1, as in the reference.
         var fullMask = DecoderAttentionMask.Expand(attention, modMask, causal, separateModalities);
-        var result = new DecoderTokens(tokens.masked_fill(padding, 0), emb.masked_fill(padding, 0), mask.unsqueeze(1),
-            targetIds.masked_fill(mask, 0), fullMask, modMask.masked_fill(mask, -1));
+        var result = new DecoderTokens(tokens.FillWhere(padding, 0L), emb.FillWhere(padding, 0L), mask.unsqueeze(1),
+            targetIds.FillWhere(mask, 0L), fullMask, modMask.FillWhere(mask, -1L));
         return MoveOut(result);
     }
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -15,8 +16,8 @@ internal static class SequencePositions
     {
         using var scope = NewDisposeScope();
         var (batch, length) = (mask.shape[0], mask.shape[1]);
-        var ids = mask.logical_not().to_type(ScalarType.Int64).cumsum(1).sub(1).masked_fill(mask, 0);
-        if (maxLength is { } limit) ids = ids.masked_fill(ids.ge(limit), 0);
+        var ids = mask.logical_not().to_type(ScalarType.Int64).cumsum(1).Minus(1).FillWhere(mask, 0L);
+        if (maxLength is { } limit) ids = ids.FillWhere(ids.AtLeast(limit), 0L);
         var rows = table.shape[1];
         if (validate && ids.numel() > 0)
         {
@@ -25,6 +26,6 @@ internal static class SequencePositions
                 throw new ArgumentException($"modality '{modality}': {largest + 1} valid tokens exceed the {rows} positions of its embedding table");
         }
         var positions = table.squeeze(0).index_select(0, ids.reshape(-1)).reshape(batch, length, table.shape[2]);
-        return positions.masked_fill(mask.unsqueeze(-1), 0).MoveToOuterDisposeScope();
+        return positions.FillWhere(mask.unsqueeze(-1), 0L).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Modules;
 
@@ -25,7 +26,7 @@ internal static class AttentionMath
         else
         {
             var scores = Scores(q, k, scale);
-            if (mask is not null) scores.masked_fill_(mask, -finfo(scores.dtype).max);
+            if (mask is not null) scores.FillWhereInPlace(mask, -finfo(scores.dtype).max);
             result = scores.softmax(-1).matmul(v);
         }
         return result.MoveToOuterDisposeScope();
@@ -39,7 +40,7 @@ internal static class AttentionMath
     private static Tensor Scores(Tensor q, Tensor k, double scale)
     {
         bool exactlyScalable = Math.ScaleB(1.0, Math.ILogB(scale)) == scale;
-        return exactlyScalable ? q.mul(scale).matmul(k.transpose(-2, -1)) : q.matmul(k.transpose(-2, -1)).mul(scale);
+        return exactlyScalable ? q.MulBy(scale).matmul(k.transpose(-2, -1)) : q.matmul(k.transpose(-2, -1)).MulBy(scale);
     }
 
     /// <summary>(B,N,H*hd) → (B,H,N,hd).</summary>

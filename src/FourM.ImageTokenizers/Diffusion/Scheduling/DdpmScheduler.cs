@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Diffusion.Scheduling;
 
@@ -50,38 +51,38 @@ public sealed class DdpmScheduler : IDisposable
         // 0-dim float32 tensors, so the coefficients round exactly as the reference's do.
         var alphaProd = alphas[timestep];
         var alphaProdPrevious = previous >= 0 ? alphas[previous] : tensor(1.0f);
-        var betaProd = 1 - alphaProd;
-        var betaProdPrevious = 1 - alphaProdPrevious;
+        var betaProd = alphaProd.SubtractedFrom(1);
+        var betaProdPrevious = alphaProdPrevious.SubtractedFrom(1);
         var currentAlpha = alphaProd / alphaProdPrevious;
-        var currentBeta = 1 - currentAlpha;
+        var currentBeta = currentAlpha.SubtractedFrom(1);
         var device = sample.device;
 
         var original = Settings.Prediction switch
         {
-            PredictionType.Epsilon => (sample - betaProd.pow(0.5).to(device) * modelOutput) / alphaProd.pow(0.5).to(device),
+            PredictionType.Epsilon => (sample - betaProd.PowBy(0.5).to(device) * modelOutput) / alphaProd.PowBy(0.5).to(device),
             PredictionType.Sample => modelOutput,
-            PredictionType.VPrediction => alphaProd.pow(0.5).to(device) * sample - betaProd.pow(0.5).to(device) * modelOutput,
+            PredictionType.VPrediction => alphaProd.PowBy(0.5).to(device) * sample - betaProd.PowBy(0.5).to(device) * modelOutput,
             _ => throw new InvalidOperationException($"unknown prediction type {Settings.Prediction}"),
         };
         if (Settings.Thresholding)
         {
             // Dynamic thresholding clamps its percentile s to [1, sample_max_value]; DiVAE never sets sample_max_value, so it
             // stays 1, s = 1 and thresholding is exactly a clamp to [-1, 1].
-            original = original.clamp(-1.0, 1.0);
+            original = original.ClampTo(-1.0, 1.0);
         }
         else if (Settings.ClipSample)
         {
-            original = original.clamp(-Settings.ClipSampleRange, Settings.ClipSampleRange);
+            original = original.ClampTo(-Settings.ClipSampleRange, Settings.ClipSampleRange);
         }
 
-        var originalCoefficient = (alphaProdPrevious.pow(0.5) * currentBeta / betaProd).to(device);
-        var sampleCoefficient = (currentAlpha.pow(0.5) * betaProdPrevious / betaProd).to(device);
+        var originalCoefficient = (alphaProdPrevious.PowBy(0.5) * currentBeta / betaProd).to(device);
+        var sampleCoefficient = (currentAlpha.PowBy(0.5) * betaProdPrevious / betaProd).to(device);
         var previousSample = originalCoefficient * original + sampleCoefficient * sample;
         if (AddsNoise(timestep))
         {
             if (noise is null) throw new ArgumentNullException(nameof(noise), $"step at t={timestep} needs noise");
-            var variance = ((1 - alphaProdPrevious) / (1 - alphaProd) * currentBeta).clamp_min(1e-20);
-            previousSample = previousSample + variance.pow(0.5).to(device) * noise.to(device);
+            var variance = (alphaProdPrevious.SubtractedFrom(1) / alphaProd.SubtractedFrom(1) * currentBeta).ClampMin(1e-20);
+            previousSample = previousSample + variance.PowBy(0.5).to(device) * noise.to(device);
         }
         return previousSample.MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Diffusion.Unet;
 
@@ -9,7 +10,7 @@ public static class TimestepEmbedding
     {
         using var scope = NewDisposeScope();
         var half = dim / 2;
-        var frequencies = exp(-Math.Log(maxPeriod) * arange(0, half, dtype: ScalarType.Float32, device: timesteps.device) / half);
+        var frequencies = exp(ScalarOperands.Range(half, ScalarType.Float32, timesteps.device).MulBy(-Math.Log(maxPeriod)).DivBy(half));
         var args = timesteps.to(ScalarType.Float32).unsqueeze(1) * frequencies.unsqueeze(0);
         var embedding = cat([cos(args), sin(args)], -1);
         if (dim % 2 == 1) embedding = cat([embedding, zeros_like(embedding[.., ..1])], -1);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Diffusion.Unet;
 
@@ -39,7 +40,7 @@ public sealed class UnetAttentionBlock : UnetLayer
         var headChannels = c / _heads;
         var parts = qkv.reshape(b * _heads, headChannels * 3, length).split(headChannels, 1);
         var scale = 1 / Math.Sqrt(Math.Sqrt(headChannels));
-        var weight = (parts[0] * scale).transpose(1, 2).matmul(parts[1] * scale); // (bh, t, s)
+        var weight = parts[0].MulBy(scale).transpose(1, 2).matmul(parts[1].MulBy(scale)); // (bh, t, s)
         weight = weight.to(ScalarType.Float32).softmax(-1).to(weight.dtype);
         var attended = parts[2].matmul(weight.transpose(1, 2)).reshape(b, -1, length); // (bh, c, t)
         var h = _projection.forward(attended);

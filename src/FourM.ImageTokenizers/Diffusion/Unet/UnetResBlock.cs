@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Diffusion.Unet;
 
@@ -49,7 +50,7 @@ public sealed class UnetResBlock : UnetLayer
         if (_scaleShift)
         {
             var parts = projected.chunk(2, 1);
-            h = _outNorm.forward(h) * (1 + parts[0]) + parts[1];
+            h = _outNorm.forward(h) * parts[0].Plus(1L) + parts[1];
             h = _outConv.forward(nn.functional.silu(h));
         }
         else
