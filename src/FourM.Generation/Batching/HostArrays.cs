@@ -11,6 +11,17 @@ namespace FourM.Generation.Batching;
 /// </summary>
 public static class HostArrays
 {
+    /// <summary>
+    /// The elements of a contiguous CPU tensor, in place: no copy and no managed allocation (hot paths, where per-step
+    /// arrays of logits size would keep the garbage collector busy). Valid while the tensor lives and is not resized.
+    /// </summary>
+    public static Span<T> Span<T>(Tensor tensor) where T : unmanaged
+    {
+        if (tensor.device_type != DeviceType.CPU || !tensor.is_contiguous())
+            throw new ArgumentException("only a contiguous CPU tensor can be viewed in place", nameof(tensor));
+        return MemoryMarshal.Cast<byte, T>(tensor.bytes);
+    }
+
     public static T[] ToArray<T>(Tensor tensor) where T : unmanaged
     {
         using var scope = NewDisposeScope();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using FourM.Generation.Batching;
 using TorchSharp;
@@ -26,12 +27,12 @@ public static partial class CpuMultinomial
         int rows = checked((int)probabilities.shape[0]);
         int vocab = checked((int)probabilities.shape[1]);
         if (rows == 0 || vocab == 0) return null;
-        var p = HostArrays.ToArray<float>(probabilities);
+        var p = HostArrays.Span<float>(probabilities);   // in place: no managed copy of (rows, V)
         // Invalid rows (negative, infinite, NaN, all zero) go to torch, which reports them as the reference would see them.
         for (int r = 0; r < rows; r++)
         {
             double sum = 0;
-            foreach (float value in p.AsSpan(r * vocab, vocab))
+            foreach (float value in p.Slice(r * vocab, vocab))
             {
                 if (!(value >= 0) || float.IsPositiveInfinity(value)) return null;
                 sum += value;
@@ -41,11 +42,19 @@ public static partial class CpuMultinomial
         var stream = TorchCpuGeneratorStream.Read(generator);
         if (stream is null) return null;
         var ids = new long[rows];
-        var uniforms = new double[vocab];
-        for (int r = 0; r < rows; r++)
+        var pooled = ArrayPool<double>.Shared.Rent(vocab);
+        try
         {
-            stream.NextUniformDoubles(uniforms);
-            ids[r] = SampleRow(p.AsSpan(r * vocab, vocab), uniforms);
+            var uniforms = pooled.AsSpan(0, vocab);
+            for (int r = 0; r < rows; r++)
+            {
+                stream.NextUniformDoubles(uniforms);
+                ids[r] = SampleRow(p.Slice(r * vocab, vocab), uniforms);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(pooled);
         }
         stream.WriteTo(generator);
         return torch.tensor(ids, [rows, 1]);

@@ -25,13 +25,16 @@ public static class ValueThresholdTopP
         int rows = checked((int)logits.shape[0]);
         int vocab = checked((int)logits.shape[1]);
         if (rows == 0 || vocab == 0) return logits.clone().MoveToOuterDisposeScope();
-        var values = HostArrays.ToArray<float>(logits);
-        var sorted = new float[values.Length];
+        // Views of tensor memory, not managed copies: per-step arrays of logits size would keep the garbage collector busy.
+        var source = logits.contiguous();
+        var sortedTensor = torch.empty([rows, vocab], ScalarType.Float32);
+        var values = HostArrays.Span<float>(source);
+        var sorted = HostArrays.Span<float>(sortedTensor);
         var scratch = ArrayPool<uint>.Shared.Rent(vocab);
         try
         {
             for (int r = 0; r < rows; r++)
-                if (!DescendingFloatRadixSort.Sort(values.AsSpan(r * vocab, vocab), sorted.AsSpan(r * vocab, vocab), scratch))
+                if (!DescendingFloatRadixSort.Sort(values.Slice(r * vocab, vocab), sorted.Slice(r * vocab, vocab), scratch))
                     return null;
         }
         finally
@@ -39,12 +42,12 @@ public static class ValueThresholdTopP
             ArrayPool<uint>.Shared.Return(scratch);
         }
 
-        var remove = HostArrays.ToArray<bool>(torch.tensor(sorted, [rows, vocab]).softmax(-1).cumsum(-1).GreaterThan(topP));
+        var remove = HostArrays.Span<bool>(sortedTensor.softmax(-1).cumsum(-1).GreaterThan(topP));
         var thresholds = new float[rows];
         for (int r = 0; r < rows; r++)
         {
-            var rowRemove = remove.AsSpan(r * vocab, vocab);
-            var rowSorted = sorted.AsSpan(r * vocab, vocab);
+            var rowRemove = remove.Slice(r * vocab, vocab);
+            var rowSorted = sorted.Slice(r * vocab, vocab);
             int first = rowRemove.IndexOf(true);
             // The reference removes rank i when rank i-1 is marked: a suffix of marks keeps ranks 0..first.
             if (first < 0 || first == vocab - 1)
