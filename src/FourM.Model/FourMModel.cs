@@ -6,6 +6,7 @@ using FourM.Model.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model;
 
@@ -167,7 +168,7 @@ public sealed class FourMModel : nn.Module
     public Tensor ProjectContext(Tensor encoderOutput, Tensor encoderEmb)
     {
         using var scope = NewDisposeScope();
-        return decoder_proj_context.forward(encoderOutput).add(encoderEmb).MoveToOuterDisposeScope();
+        return decoder_proj_context.forward(encoderOutput).Plus(encoderEmb).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -222,7 +223,7 @@ public sealed class FourMModel : nn.Module
         var embedding = EncoderEmbeddingFor(modality);
         using var noMask = zeros(new long[] { pixels.shape[0], embedding.TokenCount(pixels) }, ScalarType.Bool, pixels.device);
         var embedded = embedding.Embed(pixels, noMask);
-        return Encode(embedded.X.add(embedded.Emb), null).MoveToOuterDisposeScope();
+        return Encode(embedded.X.Plus(embedded.Emb), null).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs the reference's training forward on a sample dict; see <see cref="TrainingForward"/>.</summary>

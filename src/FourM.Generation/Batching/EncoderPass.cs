@@ -1,6 +1,7 @@
 using FourM.Generation.Network;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Batching;
 
@@ -21,7 +22,7 @@ public static class EncoderPass
         if (batch is not null)
         {
             var padding = PaddingMask(batch.Rows.Select(s => batch.Lengths[s]).ToArray(), batch.MaxLength, network.Device);
-            var output = network.Encode(batch.Content + batch.Embedding, padding);
+            var output = network.Encode(batch.Content.Plus(batch.Embedding), padding);
             var context = network.ProjectContext(output, batch.Embedding);
             for (int r = 0; r < batch.Rows.Length; r++)
                 result[batch.Rows[r]] = context[r].narrow(0, 0, batch.Lengths[batch.Rows[r]]).MoveToOuterDisposeScope();

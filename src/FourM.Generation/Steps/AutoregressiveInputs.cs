@@ -2,6 +2,7 @@ using FourM.Generation.Batching;
 using FourM.Generation.Network;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Generation.Steps;
 
@@ -53,7 +54,7 @@ public sealed class AutoregressiveInputs
             foreach (var (target, members) in _targets)
                 tokens = tokens.index_copy(0, members!, _network.DecoderTokenEmbedding(target, last.index_select(0, members!)));
         }
-        var y = tokens + _positions.index_select(0, _positionIndex.narrow(0, (long)t * _jobs, _jobs));
+        var y = tokens.Plus(_positions.index_select(0, _positionIndex.narrow(0, (long)t * _jobs, _jobs)));
         return y.index_select(0, _rowJob);
     }
 }

@@ -48,7 +48,7 @@ public static class ImageStep
                 jobs[members[i].Job].State[jobs[members[i].Job].Step.TargetDomain].TargetMask.CopyTo(masks, i * n);
             var mask = DeviceArrays.Copy(masks, [members.Count, n], device);
             var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0).MulBy(1e-6);
-            var order = (mask + noise).argsort(dim: 1);
+            var order = mask.Plus(noise).argsort(dim: 1);
             for (int i = 0; i < members.Count; i++) result[members[i].Job] = order[i].narrow(0, 0, members[i].Count);
         }
         return result;
@@ -76,7 +76,7 @@ public static class ImageStep
             }
             var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
             var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j].Plus((long)i * n)).ToArray(), 0);
-            var queries = maskToken + emb.index_select(0, index);
+            var queries = maskToken.Plus(emb.index_select(0, index));
             long offset = 0;
             foreach (var j in members)
             {

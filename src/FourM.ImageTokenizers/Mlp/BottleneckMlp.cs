@@ -1,6 +1,7 @@
 using FourM.ImageTokenizers.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Mlp;
 
@@ -74,7 +75,7 @@ public sealed class BottleneckMlp : nn.Module<Tensor, Tensor>
         var x = isMap ? input.flatten(2).transpose(1, 2) : input;
         x = _linearIn.forward(x);
         for (var i = 0; i < _layers.Length; i++)
-            x = _residualBlocks ? x + _layers[i].forward(_norms[i].forward(x)) : _layers[i].forward(_norms[i].forward(x));
+            x = _residualBlocks ? x.Plus(_layers[i].forward(_norms[i].forward(x))) : _layers[i].forward(_norms[i].forward(x));
         x = _linearOut.forward(x);
         if (isMap) x = x.transpose(1, 2).reshape(input.shape[0], x.shape[2], input.shape[2], input.shape[3]);
         return x.MoveToOuterDisposeScope();

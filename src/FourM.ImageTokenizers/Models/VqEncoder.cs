@@ -85,7 +85,7 @@ public sealed class VqEncoder
         {
             var mean = tensor(ImageNetMean, device: x.device).reshape(1, 3, 1, 1).to(x.dtype);
             var std = tensor(ImageNetStd, device: x.device).reshape(1, 3, 1, 1).to(x.dtype);
-            x = (x * std + mean).MulBy(2).Minus(1);
+            x = (x * std).Plus(mean).MulBy(2).Minus(1);
         }
         if (_classEmbedding is not null)
         {

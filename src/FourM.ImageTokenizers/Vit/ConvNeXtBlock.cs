@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Vit;
 
@@ -41,6 +42,6 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         var h = _depthwise.forward(x).permute(0, 2, 3, 1);
         h = _pointwise2.forward(nn.functional.gelu(_pointwise1.forward(_norm.forward(h))));
         h = (_gamma * h).permute(0, 3, 1, 2);
-        return (x + h).MoveToOuterDisposeScope();
+        return x.Plus(h).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Vit;
 
@@ -30,8 +31,8 @@ public sealed class VitBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = x + _attention.forward(_norm1.forward(x));
-        h = h + _mlp.forward(_norm2.forward(h));
+        var h = x.Plus(_attention.forward(_norm1.forward(x)));
+        h = h.Plus(_mlp.forward(_norm2.forward(h)));
         return h.MoveToOuterDisposeScope();
     }
 }

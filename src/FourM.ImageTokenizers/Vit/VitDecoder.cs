@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Vit;
 
@@ -75,9 +76,9 @@ public sealed class VitDecoder : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (batch, gridHeight, gridWidth) = (latent.shape[0], latent.shape[2], latent.shape[3]);
-        var x = latent.flatten(2).transpose(1, 2) + PositionTable.ForGrid(_positionTable, gridHeight, gridWidth).to(latent.dtype);
+        var x = latent.flatten(2).transpose(1, 2).Plus(PositionTable.ForGrid(_positionTable, gridHeight, gridWidth).to(latent.dtype));
         foreach (var block in _blocks) x = block.forward(x);
-        if (_postMlp is not null && _postMlpNorm is not null) x = x + _postMlp.forward(_postMlpNorm.forward(x));
+        if (_postMlp is not null && _postMlpNorm is not null) x = x.Plus(_postMlp.forward(_postMlpNorm.forward(x)));
         x = _outProjection.forward(x);
         var p = PatchSize;
         var image = x.reshape(batch, gridHeight, gridWidth, OutChannels, p, p)

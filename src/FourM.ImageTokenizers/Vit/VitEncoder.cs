@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Vit;
 
@@ -67,12 +68,12 @@ public sealed class VitEncoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"image {image.shape[2]}×{image.shape[3]} is not divisible by the patch size {PatchSize}");
         var patches = _projection.forward(image);
         var (gridHeight, gridWidth) = (patches.shape[2], patches.shape[3]);
-        var x = patches.flatten(2).transpose(1, 2) + PositionTable.ForGrid(_positionTable, gridHeight, gridWidth).to(patches.dtype);
+        var x = patches.flatten(2).transpose(1, 2).Plus(PositionTable.ForGrid(_positionTable, gridHeight, gridWidth).to(patches.dtype));
         foreach (var block in _blocks) x = block.forward(x);
         if (_postMlp is not null && _postMlpNorm is not null)
         {
             // The reference disables autocast here; this port runs a tokenizer in one dtype, so no cast is needed.
-            x = x + _postMlp.forward(_postMlpNorm.forward(x));
+            x = x.Plus(_postMlp.forward(_postMlpNorm.forward(x)));
         }
         return x.transpose(1, 2).reshape(x.shape[0], x.shape[2], gridHeight, gridWidth).MoveToOuterDisposeScope();
     }

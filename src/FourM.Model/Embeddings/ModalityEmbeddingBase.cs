@@ -1,6 +1,7 @@
 using FourM.Model.Modalities;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -51,6 +52,6 @@ public abstract class ModalityEmbeddingBase : nn.Module
     protected Tensor GridEmbedding(long batch)
     {
         using var scope = NewDisposeScope();
-        return pos_emb.add(mod_emb).expand(batch, -1, -1).contiguous().MoveToOuterDisposeScope();
+        return pos_emb.Plus(mod_emb).expand(batch, -1, -1).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using FourM.Model.Modalities;
 using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -36,7 +37,7 @@ public sealed class SequenceDecoderEmbedding : DecoderEmbedding
         EmbeddingChecks.Mask(targetMask, tensor.shape[0], tensor.shape[1], Modality.Name, "target_mask");
         var ids = EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs);
         var x = token_emb.forward(ids);
-        var emb = PositionsFor(targetMask).add(mod_emb);
+        var emb = PositionsFor(targetMask).Plus(mod_emb);
         return new DecoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope(), ids.MoveToOuterDisposeScope());
     }
 

@@ -1,6 +1,7 @@
 using FourM.Model.Modalities;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -29,7 +30,7 @@ public sealed class SequenceEmbEncoderEmbedding : EncoderEmbedding
             throw new ArgumentException($"modality '{Modality.Name}': embeddings have shape [{string.Join(", ", tensor.shape)}], expected [B, L, {_inputDim}]");
         EmbeddingChecks.Mask(inputMask, tensor.shape[0], tensor.shape[1], Modality.Name, "input_mask");
         var x = emb_proj.forward(tensor.to_type(emb_proj.weight!.dtype));
-        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).add(mod_emb);
+        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).Plus(mod_emb);
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope());
     }
 }

@@ -2,6 +2,7 @@ using FourM.Model.Modalities;
 using FourM.Model.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -33,7 +34,7 @@ public sealed class SequenceEncoderEmbedding : EncoderEmbedding
         if (tensor.dim() != 2) throw new ArgumentException($"modality '{Modality.Name}': ids must be (B, L), got [{string.Join(", ", tensor.shape)}]");
         EmbeddingChecks.Mask(inputMask, tensor.shape[0], tensor.shape[1], Modality.Name, "input_mask");
         var x = token_emb.forward(EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs));
-        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).add(mod_emb);
+        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).Plus(mod_emb);
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope());
     }
 }

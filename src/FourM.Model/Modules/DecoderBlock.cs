@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Modules;
 
@@ -44,9 +45,9 @@ public sealed class DecoderBlock : nn.Module
     public Tensor Forward(Tensor y, Tensor context, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
-        y = y.add(self_attn.Forward(norm1.forward(y), selfMask));
-        y = y.add(cross_attn.Forward(query_norm.forward(y), context_norm.forward(context), crossMask));
-        y = y.add(mlp.forward(norm2.forward(y)));
+        y = y.Plus(self_attn.Forward(norm1.forward(y), selfMask));
+        y = y.Plus(cross_attn.Forward(query_norm.forward(y), context_norm.forward(context), crossMask));
+        y = y.Plus(mlp.forward(norm2.forward(y)));
         return y.MoveToOuterDisposeScope();
     }
 
@@ -65,9 +66,9 @@ public sealed class DecoderBlock : nn.Module
     public Tensor ForwardCached(Tensor y, KeyValueCache cache, Tensor contextKeys, Tensor contextValues, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
-        y = y.add(self_attn.ForwardCached(norm1.forward(y), selfMask, cache));
-        y = y.add(cross_attn.Forward(query_norm.forward(y), contextKeys, contextValues, crossMask));
-        y = y.add(mlp.forward(norm2.forward(y)));
+        y = y.Plus(self_attn.ForwardCached(norm1.forward(y), selfMask, cache));
+        y = y.Plus(cross_attn.Forward(query_norm.forward(y), contextKeys, contextValues, crossMask));
+        y = y.Plus(mlp.forward(norm2.forward(y)));
         return y.MoveToOuterDisposeScope();
     }
 }

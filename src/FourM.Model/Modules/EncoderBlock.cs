@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Modules;
 
@@ -31,8 +32,8 @@ public sealed class EncoderBlock : nn.Module
     public Tensor Forward(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        x = x.add(attn.Forward(norm1.forward(x), mask));
-        x = x.add(mlp.forward(norm2.forward(x)));
+        x = x.Plus(attn.Forward(norm1.forward(x), mask));
+        x = x.Plus(mlp.forward(norm2.forward(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

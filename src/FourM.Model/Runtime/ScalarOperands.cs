@@ -15,6 +15,15 @@ namespace FourM.Model.Runtime;
 /// </summary>
 public static class ScalarOperands
 {
+    // libtorch's default alpha of add and sub. A process-lifetime constant: the static reference keeps it from ever being
+    // finalized (TorchSharp's own add(Tensor) makes a temporary one per call, with the hazard above).
+    private static readonly Scalar One = 1.ToScalar();
+
+    /// <summary><c>a + b</c> for tensors.</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+    /// <summary><c>a − b</c> for tensors (TorchSharp's sub passes no scalar; kept for symmetry with <see cref="Plus(Tensor, Tensor)"/>).</summary>
+    public static Tensor Minus(this Tensor a, Tensor b) => a.sub(b);
+
     public static Tensor MulBy(this Tensor tensor, double value) { using var s = value.ToScalar(); return tensor.mul(s); }
     public static Tensor DivBy(this Tensor tensor, double value) { using var s = value.ToScalar(); return tensor.div(s); }
     public static Tensor Plus(this Tensor tensor, long value) { using var s = value.ToScalar(); return tensor.add(s); }

@@ -59,9 +59,9 @@ public sealed class DdpmScheduler : IDisposable
 
         var original = Settings.Prediction switch
         {
-            PredictionType.Epsilon => (sample - betaProd.PowBy(0.5).to(device) * modelOutput) / alphaProd.PowBy(0.5).to(device),
+            PredictionType.Epsilon => sample.Minus(betaProd.PowBy(0.5).to(device) * modelOutput) / alphaProd.PowBy(0.5).to(device),
             PredictionType.Sample => modelOutput,
-            PredictionType.VPrediction => alphaProd.PowBy(0.5).to(device) * sample - betaProd.PowBy(0.5).to(device) * modelOutput,
+            PredictionType.VPrediction => (alphaProd.PowBy(0.5).to(device) * sample).Minus(betaProd.PowBy(0.5).to(device) * modelOutput),
             _ => throw new InvalidOperationException($"unknown prediction type {Settings.Prediction}"),
         };
         if (Settings.Thresholding)
@@ -77,12 +77,12 @@ public sealed class DdpmScheduler : IDisposable
 
         var originalCoefficient = (alphaProdPrevious.PowBy(0.5) * currentBeta / betaProd).to(device);
         var sampleCoefficient = (currentAlpha.PowBy(0.5) * betaProdPrevious / betaProd).to(device);
-        var previousSample = originalCoefficient * original + sampleCoefficient * sample;
+        var previousSample = (originalCoefficient * original).Plus(sampleCoefficient * sample);
         if (AddsNoise(timestep))
         {
             if (noise is null) throw new ArgumentNullException(nameof(noise), $"step at t={timestep} needs noise");
             var variance = (alphaProdPrevious.SubtractedFrom(1) / alphaProd.SubtractedFrom(1) * currentBeta).ClampMin(1e-20);
-            previousSample = previousSample + variance.PowBy(0.5).to(device) * noise.to(device);
+            previousSample = previousSample.Plus(variance.PowBy(0.5).to(device) * noise.to(device));
         }
         return previousSample.MoveToOuterDisposeScope();
     }

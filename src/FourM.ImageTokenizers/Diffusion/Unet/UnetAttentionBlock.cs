@@ -44,6 +44,6 @@ public sealed class UnetAttentionBlock : UnetLayer
         weight = weight.to(ScalarType.Float32).softmax(-1).to(weight.dtype);
         var attended = parts[2].matmul(weight.transpose(1, 2)).reshape(b, -1, length); // (bh, c, t)
         var h = _projection.forward(attended);
-        return (flat + h).reshape(x.shape).MoveToOuterDisposeScope();
+        return flat.Plus(h).reshape(x.shape).MoveToOuterDisposeScope();
     }
 }

@@ -50,15 +50,15 @@ public sealed class UnetResBlock : UnetLayer
         if (_scaleShift)
         {
             var parts = projected.chunk(2, 1);
-            h = _outNorm.forward(h) * parts[0].Plus(1L) + parts[1];
+            h = (_outNorm.forward(h) * parts[0].Plus(1L)).Plus(parts[1]);
             h = _outConv.forward(nn.functional.silu(h));
         }
         else
         {
-            h = _outConv.forward(nn.functional.silu(_outNorm.forward(h + projected)));
+            h = _outConv.forward(nn.functional.silu(_outNorm.forward(h.Plus(projected))));
         }
         var skip = _skip is null ? x : _skip.forward(x);
-        return (skip + h).MoveToOuterDisposeScope();
+        return skip.Plus(h).MoveToOuterDisposeScope();
     }
 }
 
