@@ -264,7 +264,10 @@ public sealed class FourMModel : nn.Module
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 parameter.zero_();
             else if (name.Contains("norm", StringComparison.Ordinal))
-                parameter.fill_(1.0);
+            {
+                using var one = 1.0.ToScalar();
+                parameter.fill_(one);
+            }
             else
             {
                 var bound = 1 / Math.Sqrt(parameter.shape[1]);

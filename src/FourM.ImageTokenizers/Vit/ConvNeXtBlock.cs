@@ -28,7 +28,7 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         _norm = nn.LayerNorm(channels, 1e-6);
         _pointwise1 = nn.Linear(channels, 4 * channels);
         _pointwise2 = nn.Linear(4 * channels, channels);
-        _gamma = new Parameter(full(channels, 1e-6f), requires_grad: false);
+        _gamma = new Parameter(ScalarOperands.FullOf(channels, 1e-6f), requires_grad: false);
         register_module("dwconv", _depthwise);
         register_module("norm", _norm);
         register_module("pwconv1", _pointwise1);

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.Model.Embeddings;
 
@@ -12,7 +13,7 @@ public static class SinCosPositions
     {
         if (dim % 2 != 0) throw new ArgumentException($"1D sin-cos positions need an even dimension, got {dim}");
         using var scope = NewDisposeScope();
-        var positions = arange(length, dtype: ScalarType.Float32);
+        var positions = ScalarOperands.Range(length, ScalarType.Float32);
         var omega = Frequencies(dim / 2);
         var angles = outer(positions, omega);
         return cat([angles.sin(), angles.cos()], 1).unsqueeze(0).MoveToOuterDisposeScope();
@@ -26,7 +27,7 @@ public static class SinCosPositions
     {
         if (dim % 4 != 0) throw new ArgumentException($"2D sin-cos positions need a dimension divisible by 4, got {dim}");
         using var scope = NewDisposeScope();
-        var grids = meshgrid([arange(w, dtype: ScalarType.Float32), arange(h, dtype: ScalarType.Float32)], indexing: "ij");
+        var grids = meshgrid([ScalarOperands.Range(w, ScalarType.Float32), ScalarOperands.Range(h, ScalarType.Float32)], indexing: "ij");
         var omega = Frequencies(dim / 4);
         var outW = outer(grids[0].reshape(-1), omega);
         var outH = outer(grids[1].reshape(-1), omega);
@@ -35,7 +36,7 @@ public static class SinCosPositions
 
     private static Tensor Frequencies(long count)
     {
-        var exponent = arange(count, dtype: ScalarType.Float32).div(count);
+        var exponent = ScalarOperands.Range(count, ScalarType.Float32).DivBy(count);
         return tensor((float)Temperature).pow(exponent).reciprocal();
     }
 }

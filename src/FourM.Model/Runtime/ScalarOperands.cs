@@ -51,6 +51,13 @@ public static class ScalarOperands
         return torch.full(shape, s, dtype, device);
     }
 
+    /// <summary>A float32 vector of <paramref name="length"/> copies of <paramref name="value"/>.</summary>
+    public static Tensor FullOf(long length, float value)
+    {
+        using var s = value.ToScalar();
+        return torch.full([length], s, ScalarType.Float32);
+    }
+
     public static Tensor FullLike(Tensor like, long value, ScalarType dtype)
     {
         using var s = value.ToScalar();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using static TorchSharp.torch;
+using FourM.Model.Runtime;
 
 namespace FourM.ImageTokenizers.Diffusion.Scheduling;
 
@@ -31,21 +32,21 @@ public sealed class NoiseSchedule : IDisposable
         {
             var shift = double.Parse(settings.BetaSchedule["shifted_cosine:".Length..], CultureInfo.InvariantCulture);
             var t = linspace(0, 1, steps, dtype: ScalarType.Float64);
-            var logSnr = -2 * ((Math.PI * t / 2).tan().log() + Math.Log(shift));
-            var cumprod = logSnr.clamp(-15, 15).to(ScalarType.Float32).sigmoid();
+            var logSnr = t.MulBy(Math.PI).DivBy(2).tan().log().Plus(Math.Log(shift)).MulBy(-2);
+            var cumprod = logSnr.ClampTo(-15, 15).to(ScalarType.Float32).sigmoid();
             cumprod[steps - 1] = tensor(0f);
             return new NoiseSchedule(null, cumprod.MoveToOuterDisposeScope());
         }
         var betas = settings.BetaSchedule switch
         {
             "linear" => linspace(settings.BetaStart, settings.BetaEnd, steps, dtype: ScalarType.Float32),
-            "scaled_linear" => linspace(Math.Sqrt(settings.BetaStart), Math.Sqrt(settings.BetaEnd), steps, dtype: ScalarType.Float32).pow(2),
+            "scaled_linear" => linspace(Math.Sqrt(settings.BetaStart), Math.Sqrt(settings.BetaEnd), steps, dtype: ScalarType.Float32).PowBy(2),
             "squaredcos_cap_v2" => CosineBetas(steps),
-            "sigmoid" => linspace(-6, 6, steps, dtype: ScalarType.Float32).sigmoid() * (settings.BetaEnd - settings.BetaStart) + settings.BetaStart,
+            "sigmoid" => linspace(-6, 6, steps, dtype: ScalarType.Float32).sigmoid().MulBy(settings.BetaEnd - settings.BetaStart).Plus(settings.BetaStart),
             var other => throw new NotSupportedException($"beta schedule '{other}' is not supported"),
         };
         if (settings.ZeroTerminalSnr) betas = EnforceZeroTerminalSnr(betas);
-        var alphasCumprod = (1 - betas).cumprod(0);
+        var alphasCumprod = betas.SubtractedFrom(1).cumprod(0);
         return new NoiseSchedule(betas.MoveToOuterDisposeScope(), alphasCumprod.MoveToOuterDisposeScope());
     }
 
@@ -53,14 +54,14 @@ public sealed class NoiseSchedule : IDisposable
     public static Tensor EnforceZeroTerminalSnr(Tensor betas)
     {
         using var scope = NewDisposeScope();
-        var alphasBarSqrt = (1 - betas).cumprod(0).sqrt();
+        var alphasBarSqrt = betas.SubtractedFrom(1).cumprod(0).sqrt();
         var first = alphasBarSqrt[0].clone();
         var last = alphasBarSqrt[-1].clone();
-        alphasBarSqrt = alphasBarSqrt - last;
-        alphasBarSqrt = alphasBarSqrt * (first / (first - last));
-        var alphasBar = alphasBarSqrt.pow(2);
+        alphasBarSqrt = alphasBarSqrt.Minus(last);
+        alphasBarSqrt = alphasBarSqrt * (first / first.Minus(last));
+        var alphasBar = alphasBarSqrt.PowBy(2);
         var alphas = cat([alphasBar[..1], alphasBar[1..] / alphasBar[..^1]]);
-        return (1 - alphas).MoveToOuterDisposeScope();
+        return alphas.SubtractedFrom(1).MoveToOuterDisposeScope();
     }
 
     private static Tensor CosineBetas(int steps)
