@@ -40,10 +40,10 @@ public static class GuidancePasses
         passLogits = passLogits.Select(l => l.to(TorchSharp.torch.ScalarType.Float32)).ToList();
         if (passLogits.Count == 1) return passLogits[0];
         var unconditional = passLogits[^1];
-        if (job.Conditions is null) return unconditional.Plus(passLogits[0].Minus(unconditional).MulBy(job.Step.CfgScales[0]));
+        if (job.Conditions is null) return unconditional.Plus((passLogits[0] - unconditional).MulBy(job.Step.CfgScales[0]));
         // zip(cond_weights, cond_logits): the shorter list decides how many conditions count.
         int count = Math.Min(job.Step.CfgScales.Length, passLogits.Count - 1);
-        var terms = Enumerable.Range(0, count).Select(i => passLogits[i].Minus(unconditional).MulBy(job.Step.CfgScales[i])).ToArray();
+        var terms = Enumerable.Range(0, count).Select(i => (passLogits[i] - unconditional).MulBy(job.Step.CfgScales[i])).ToArray();
         return unconditional.Plus(TorchSharp.torch.stack(terms).sum(dim: 0));
     }
 
@@ -59,6 +59,6 @@ public static class GuidancePasses
         var block = logits.to(TorchSharp.torch.ScalarType.Float32).reshape(jobs.Count, passes, rows, -1);
         if (passes == 1) return block.select(1, 0);
         var unconditional = block.select(1, 1);
-        return unconditional.Plus(block.select(1, 0).Minus(unconditional).MulBy(jobs[0].Step.CfgScales[0]));
+        return unconditional.Plus((block.select(1, 0) - unconditional).MulBy(jobs[0].Step.CfgScales[0]));
     }
 }

@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace FourM.Generation.Batching;
 
 /// <summary>
-/// Copies a tensor's elements into a managed array with one memory copy. TorchSharp's <c>data&lt;T&gt;().ToArray()</c>
-/// walks the elements one by one (and asks native code for the element count as it goes): on (rows, vocabulary) logits
-/// that costs more than the sort it feeds.
+/// Host-side access to CPU tensor memory for the managed parts of sampling. TorchSharp's <c>data&lt;T&gt;().ToArray()</c>
+/// walks the elements one by one (and asks native code for the element count as it goes) and allocates: on
+/// (rows, vocabulary) logits that cost more than the sort it fed.
 /// </summary>
 public static class HostArrays
 {
@@ -20,12 +20,5 @@ public static class HostArrays
         if (tensor.device_type != DeviceType.CPU || !tensor.is_contiguous())
             throw new ArgumentException("only a contiguous CPU tensor can be viewed in place", nameof(tensor));
         return MemoryMarshal.Cast<byte, T>(tensor.bytes);
-    }
-
-    public static T[] ToArray<T>(Tensor tensor) where T : unmanaged
-    {
-        using var scope = NewDisposeScope();
-        var host = tensor.device_type == DeviceType.CPU ? tensor.contiguous() : tensor.cpu().contiguous();
-        return MemoryMarshal.Cast<byte, T>(host.bytes).ToArray();
     }
 }

@@ -39,7 +39,7 @@ public sealed class CodebookQuantizer : nn.Module, IQuantizer
         var codes = _codebook.Embed.to(ScalarType.Float32);
         var score = _cosineSimilarity
             ? nn.functional.normalize(flat, p: 2, dim: -1).matmul(nn.functional.normalize(codes, p: 2, dim: -1).t())
-            : -flat.PowBy(2).sum(1, keepdim: true).Minus(flat.matmul(codes.t()).MulBy(2)).Plus(codes.PowBy(2).sum(1).unsqueeze(0));
+            : -(flat.PowBy(2).sum(1, keepdim: true) - flat.matmul(codes.t()).MulBy(2)).Plus(codes.PowBy(2).sum(1).unsqueeze(0));
         return score.argmax(-1).reshape(b, h, w).MoveToOuterDisposeScope();
     }
 

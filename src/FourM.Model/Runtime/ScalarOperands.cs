@@ -19,10 +19,8 @@ public static class ScalarOperands
     // finalized (TorchSharp's own add(Tensor) makes a temporary one per call, with the hazard above).
     private static readonly Scalar One = 1.ToScalar();
 
-    /// <summary><c>a + b</c> for tensors.</summary>
+    /// <summary><c>a + b</c> for tensors. (<c>a − b</c> needs no helper: TorchSharp's sub passes no scalar.)</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
-    /// <summary><c>a − b</c> for tensors (TorchSharp's sub passes no scalar; kept for symmetry with <see cref="Plus(Tensor, Tensor)"/>).</summary>
-    public static Tensor Minus(this Tensor a, Tensor b) => a.sub(b);
 
     public static Tensor MulBy(this Tensor tensor, double value) { using var s = value.ToScalar(); return tensor.mul(s); }
     public static Tensor DivBy(this Tensor tensor, double value) { using var s = value.ToScalar(); return tensor.div(s); }

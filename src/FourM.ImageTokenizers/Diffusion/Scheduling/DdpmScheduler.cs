@@ -59,9 +59,9 @@ public sealed class DdpmScheduler : IDisposable
 
         var original = Settings.Prediction switch
         {
-            PredictionType.Epsilon => sample.Minus(betaProd.PowBy(0.5).to(device) * modelOutput) / alphaProd.PowBy(0.5).to(device),
+            PredictionType.Epsilon => (sample - betaProd.PowBy(0.5).to(device) * modelOutput) / alphaProd.PowBy(0.5).to(device),
             PredictionType.Sample => modelOutput,
-            PredictionType.VPrediction => (alphaProd.PowBy(0.5).to(device) * sample).Minus(betaProd.PowBy(0.5).to(device) * modelOutput),
+            PredictionType.VPrediction => alphaProd.PowBy(0.5).to(device) * sample - betaProd.PowBy(0.5).to(device) * modelOutput,
             _ => throw new InvalidOperationException($"unknown prediction type {Settings.Prediction}"),
         };
         if (Settings.Thresholding)

@@ -57,8 +57,8 @@ public sealed class NoiseSchedule : IDisposable
         var alphasBarSqrt = betas.SubtractedFrom(1).cumprod(0).sqrt();
         var first = alphasBarSqrt[0].clone();
         var last = alphasBarSqrt[-1].clone();
-        alphasBarSqrt = alphasBarSqrt.Minus(last);
-        alphasBarSqrt = alphasBarSqrt * (first / first.Minus(last));
+        alphasBarSqrt = alphasBarSqrt - last;
+        alphasBarSqrt = alphasBarSqrt * (first / (first - last));
         var alphasBar = alphasBarSqrt.PowBy(2);
         var alphas = cat([alphasBar[..1], alphasBar[1..] / alphasBar[..^1]]);
         return alphas.SubtractedFrom(1).MoveToOuterDisposeScope();
