@@ -80,16 +80,15 @@ public sealed class GenerationSessionGrain(
         // Fix the seed now: a resumed session must replay the same plan.
         if (request.Seed is null) request = request with { Seed = Random.Shared.NextInt64(int.MaxValue) };
 
-        var devices = ChooseDevices(request, await RankDevices(request));
-        request = await SessionImageInputs.Resolve(request, SessionId, devices.Encoder, GrainFactory, cancellationToken);
+        var ranked = await RankDevices(request);
+        var preferred = ChooseDevices(request, ranked, ranked[0]);
+        request = await SessionImageInputs.Resolve(request, SessionId, preferred.Encoder, GrainFactory, cancellationToken);
         var plan = planner.Planner.Plan(request);
         var quota = GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId);
         await quota.Acquire(SessionId, options.MaxSessionsPerClient);
         try
         {
-            State.Device = devices.Encoder.ToString();
-            State.DecoderDevice = devices.Decoder.ToString();
-            await AdmitOnDevices(request);
+            await AdmitOnFirstAvailable(request, ranked);
         }
         catch
         {
@@ -300,6 +299,33 @@ public sealed class GenerationSessionGrain(
         }
     }
 
+    /// <summary>
+    /// Admits the session on the best-ranked device that still has room. Concurrent starts rank devices from the same
+    /// load snapshot, so the favourite can fill up in between; that device is then skipped rather than failing the start.
+    /// A pinned request gets its device or the device's rejection.
+    /// </summary>
+    private async Task AdmitOnFirstAvailable(SessionRequest request, IReadOnlyList<DeviceAddress> ranked)
+    {
+        IReadOnlyList<DeviceAddress> candidates = request.Device is null ? ranked : [DeviceAddress.Parse(request.Device)];
+        ServingRejectedException? lastRejection = null;
+        foreach (var candidate in candidates)
+        {
+            var devices = ChooseDevices(request, ranked, candidate);
+            State.Device = devices.Encoder.ToString();
+            State.DecoderDevice = devices.Decoder.ToString();
+            try
+            {
+                await AdmitOnDevices(request);
+                return;
+            }
+            catch (ServingRejectedException ex) when (ex.Reason is RejectionReason.QueueFull or RejectionReason.Draining)
+            {
+                lastRejection = ex;
+            }
+        }
+        throw lastRejection!;
+    }
+
     private async Task AdmitOnDevices(SessionRequest request)
     {
         var admitted = new List<DeviceAddress>();
@@ -348,9 +374,9 @@ public sealed class GenerationSessionGrain(
             .ToList();
     }
 
-    private static (DeviceAddress Encoder, DeviceAddress Decoder) ChooseDevices(SessionRequest request, IReadOnlyList<DeviceAddress> ranked)
+    private static (DeviceAddress Encoder, DeviceAddress Decoder) ChooseDevices(SessionRequest request, IReadOnlyList<DeviceAddress> ranked, DeviceAddress candidate)
     {
-        var encoder = request.Device is null ? ranked[0] : DeviceAddress.Parse(request.Device);
+        var encoder = request.Device is null ? candidate : DeviceAddress.Parse(request.Device);
         if (request.Mode != ServingMode.Disaggregated) return (encoder, encoder);
         if (request.DecoderDevice is not null)
         {

@@ -194,6 +194,38 @@ public sealed class SessionServingTests(ServingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_starts_beyond_one_devices_room_fall_through_to_the_other_device()
+    {
+        // Every start ranks the devices from the same (empty) snapshot; without falling through, a random tie-break
+        // sends more than a device's limit to one of them in most runs (all 12 fit only as an exact 6/6 split).
+        var capacity = 2 * ServingClusterFixture.MaxActiveSessionsPerDevice;
+        var gates = fixture.SiloNames.Select(s => (Runner: fixture.RunnerOn(s), Gate: new RunnerGate())).ToList();
+        foreach (var (runner, gate) in gates) runner.Gate = gate;
+        var sessions = Enumerable.Range(0, capacity).Select(i => Session($"spill-{i}")).ToList();
+        try
+        {
+            var statuses = await Task.WhenAll(sessions.Select((s, i) => s.Start(Requests.TextToImage(700 + i, $"spill-client-{i}", ServingMode.Fused))));
+
+            Assert.All(statuses, s => Assert.Equal(SessionPhase.Running, s.Phase));
+            var perSilo = statuses.GroupBy(s => DeviceAddress.Parse(s.Device!).Silo).Select(g => g.Count()).ToList();
+            Assert.Equal([ServingClusterFixture.MaxActiveSessionsPerDevice, ServingClusterFixture.MaxActiveSessionsPerDevice], perSilo);
+            var overflow = await Assert.ThrowsAsync<ServingRejectedException>(() =>
+                Session("spill-overflow").Start(Requests.TextToImage(799, "spill-client-x", ServingMode.Fused)));
+            Assert.Equal(RejectionReason.QueueFull, overflow.Reason);
+        }
+        finally
+        {
+            foreach (var s in sessions) await s.Cancel();
+            foreach (var (runner, gate) in gates)
+            {
+                runner.Gate = null;
+                gate.Open();
+                gate.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_client_over_its_concurrency_cap_is_rejected()
     {
         var silo = fixture.SiloNames[1];
