@@ -125,7 +125,9 @@ public sealed class BenchGenerationCommand : ICliCommand
     /// <summary>Milliseconds per lockstep step of each runner phase (profiled runs sync at every phase boundary).</summary>
     private static string ProfileLine(StepProfile profile) =>
         "    profile, ms/step over " + profile.Steps + " steps: " +
-        string.Join(", ", profile.PerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}")));
+        string.Join(", ", profile.PerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}"))) +
+        "; tensors/step: " +
+        string.Join(", ", profile.TensorsPerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.TensorsPerStep:F0}")));
 
     private static string ResultLine(string scenario, string size, int batch, double secondsPerSample)
     {

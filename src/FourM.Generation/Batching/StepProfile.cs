@@ -17,7 +17,9 @@ public sealed class StepProfile(Device device)
     public const string Encoder = "encoder", Host = "host", Decoder = "decoder", Logits = "logits", Sampling = "sampling", Autoregressive = "autoregressive";
 
     private readonly Dictionary<string, double> _milliseconds = new();
+    private readonly Dictionary<string, long> _tensors = new();
     private readonly Stopwatch _watch = new();
+    private long _tensorsAtMark;
 
     public int Steps { get; private set; }
 
@@ -25,6 +27,7 @@ public sealed class StepProfile(Device device)
     public void Start()
     {
         Synchronize();
+        _tensorsAtMark = TensorsCreated();
         _watch.Restart();
     }
 
@@ -33,6 +36,9 @@ public sealed class StepProfile(Device device)
     {
         Synchronize();
         _milliseconds[phase] = _milliseconds.GetValueOrDefault(phase) + _watch.Elapsed.TotalMilliseconds;
+        var created = TensorsCreated();
+        _tensors[phase] = _tensors.GetValueOrDefault(phase) + created - _tensorsAtMark;
+        _tensorsAtMark = created;
         _watch.Restart();
     }
 
@@ -41,6 +47,7 @@ public sealed class StepProfile(Device device)
     public void Reset()
     {
         _milliseconds.Clear();
+        _tensors.Clear();
         Steps = 0;
     }
 
@@ -50,6 +57,19 @@ public sealed class StepProfile(Device device)
     /// <summary>Milliseconds per step of each phase, in first-seen order.</summary>
     public IReadOnlyList<(string Phase, double MillisecondsPerStep)> PerStep() =>
         _milliseconds.Select(p => (p.Key, Steps == 0 ? 0 : p.Value / Steps)).ToList();
+
+    /// <summary>
+    /// Tensors created per step of each phase, in first-seen order: every TorchSharp call that returns a tensor (views
+    /// included) creates one, so this counts the host's calls into libtorch, which bound launch-bound steps.
+    /// </summary>
+    public IReadOnlyList<(string Phase, double TensorsPerStep)> TensorsPerStep() =>
+        _tensors.Select(p => (p.Key, Steps == 0 ? 0 : p.Value / (double)Steps)).ToList();
+
+    private static long TensorsCreated()
+    {
+        var statistics = DisposeScopeManager.Statistics.TensorStatistics;
+        return statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
+    }
 
     private void Synchronize()
     {
