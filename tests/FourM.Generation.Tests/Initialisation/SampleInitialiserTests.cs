@@ -1,3 +1,4 @@
+using FourM.Generation;
 using FourM.Generation.Initialisation;
 using FourM.Generation.Modalities;
 using FourM.Generation.Sequences;
@@ -36,6 +37,16 @@ public sealed class SampleInitialiserTests
         var withoutEos = SampleInitialisers.FullInput(Catalog["caption"], [10, 11, 12]);
         Assert.Equal([3L, 11, 12], withoutEos.Tokens);
         Assert.Equal([false, true, true], withoutEos.InputMask);
+    }
+
+    [Fact]
+    public void Full_image_input_must_fill_its_grid()
+    {
+        var full = SampleInitialisers.FullInput(Catalog["tok_depth@224"], Enumerable.Range(0, 196).Select(i => (long)i).ToArray());
+        Assert.All(full.InputMask, Assert.False);
+
+        var partial = Assert.Throws<GenerationPlanException>(() => SampleInitialisers.FullInput(Catalog["tok_depth@224"], [1, 2, 3]));
+        Assert.Contains("needs 196 tokens", partial.Message);
     }
 
     [Fact]
