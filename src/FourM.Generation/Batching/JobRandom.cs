@@ -49,6 +49,18 @@ public sealed class JobRandom : IDisposable
         return torch.multinomial(probabilities, 1, replacement: false, generator: generator);
     }
 
+    /// <summary>
+    /// True when draws run on the CPU: there the multinomial is replayed in managed code (<see cref="CpuMultinomial"/>), which is
+    /// faster than any batched libtorch call.
+    /// </summary>
+    public bool OnCpu => _cpuGenerator is not null;
+
+    /// <summary>
+    /// Fills <paramref name="slice"/> with Exp(1) draws, the one random call of <c>torch.multinomial(p, 1)</c> for rows of that
+    /// shape (see <see cref="ExponentialRace"/>); it counts as one draw of the stream, like <see cref="Multinomial"/>.
+    /// </summary>
+    public void FillExponential(Tensor slice) => slice.exponential_(1.0, generator: PrepareDraw());
+
     private Generator? PrepareDraw()
     {
         long draw = _draws++;

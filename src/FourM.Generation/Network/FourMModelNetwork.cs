@@ -1,6 +1,7 @@
 using FourM.Generation.Batching;
 using FourM.Generation.Modalities;
 using FourM.Model;
+using FourM.Model.Embeddings;
 using FourM.Model.Modalities;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,6 +34,8 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         var masks = new bool[batch * n];
         for (int i = 0; i < batch; i++) states[i].InputMask.CopyTo(masks, i * n);
         Tensor input;
+        var embedding = Model.EncoderEmbeddingFor(states[0].Modality);
+        bool checkedOnHost = false;
         if (states[0].Pixels is { } first)
         {
             var pixels = new float[batch * first.LongLength];
@@ -45,8 +48,12 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
             var tokens = new long[batch * n];
             for (int i = 0; i < batch; i++) states[i].Tokens.CopyTo(tokens, i * n);
             input = DeviceArrays.Copy(tokens, [batch, n], Device);
+            checkedOnHost = CheckOnHost(embedding, tokens, masks, batch);
         }
-        var output = Model.EmbedEncoderInput(states[0].Modality, input, DeviceArrays.Copy(masks, [batch, n], Device));
+        var mask = DeviceArrays.Copy(masks, [batch, n], Device);
+        var output = checkedOnHost
+            ? HostInputChecks.WithoutDeviceChecks(embedding, () => embedding.Embed(input, mask))
+            : embedding.Embed(input, mask);
         return (output.X.MoveToOuterDisposeScope(), output.Emb.MoveToOuterDisposeScope());
     }
 
@@ -68,7 +75,32 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         long n = tokens.Length / batch;
         var ids = DeviceArrays.Copy(tokens, [batch, n], Device);
         var targetMask = DeviceArrays.Copy(targetMasks, [batch, n], Device);
-        return Model.EmbedDecoderTarget(modality, ids, targetMask).Emb.MoveToOuterDisposeScope();
+        var embedding = Model.DecoderEmbeddingFor(modality);
+        if (embedding is not ImageTokenDecoderEmbedding || embedding.Modality.VocabSize is not { } vocab)
+            return embedding.EmbedTarget(ids, targetMask).Emb.MoveToOuterDisposeScope();
+        HostInputChecks.TokenIds(tokens, vocab, modality);
+        return HostInputChecks.WithoutDeviceChecks(embedding, () => embedding.EmbedTarget(ids, targetMask)).Emb.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The checks of the token adapters, done on the host arrays (they run every step: on a GPU their device versions would
+    /// stall the host mid-step). False for adapters whose checks stay on the device.
+    /// </summary>
+    private static bool CheckOnHost(EncoderEmbedding embedding, long[] tokens, bool[] masks, int batch)
+    {
+        if (embedding.Modality.VocabSize is not { } vocab) return false;
+        switch (embedding)
+        {
+            case ImageTokenEncoderEmbedding:
+                HostInputChecks.TokenIds(tokens, vocab, embedding.Modality.Name);
+                return true;
+            case SequenceEncoderEmbedding:
+                HostInputChecks.TokenIds(tokens, vocab, embedding.Modality.Name);
+                HostInputChecks.PositionCount(masks, batch, embedding.PositionEmbedding.shape[1], embedding.Modality.Name);
+                return true;
+            default:
+                return false;
+        }
     }
 
     public Tensor MaskToken => Model.MaskToken.reshape(-1);

@@ -16,8 +16,15 @@ public static class RowSampler
 {
     public sealed record Rows(Tensor Logits, double Temperature, TopK TopK, double TopP, JobRandom Random);
 
-    /// <returns>Per job: sampled ids (K) int64 and their probabilities (K) float32, in the caller's dispose scope.</returns>
-    public static (Tensor Samples, Tensor Probabilities)[] Sample(IReadOnlyList<Rows> jobs)
+    /// <returns>
+    /// Per job: sampled ids (K) int64 and their probabilities (K) float32, in the caller's dispose scope. On a GPU an id is
+    /// <see cref="ExponentialRace.InvalidId"/> where the row's probabilities contain NaN (see <see cref="CheckDrawn"/>).
+    /// </returns>
+    /// <param name="batchedDraws">
+    /// Draw all rows of a group with one <see cref="ExponentialRace"/> (the same ids as drawing job by job). null: batched
+    /// unless a job draws on the CPU, where the managed replay of <see cref="CpuMultinomial"/> is faster.
+    /// </param>
+    public static (Tensor Samples, Tensor Probabilities)[] Sample(IReadOnlyList<Rows> jobs, bool? batchedDraws = null)
     {
         var result = new (Tensor, Tensor)[jobs.Count];
         var groups = Enumerable.Range(0, jobs.Count)
@@ -36,6 +43,12 @@ public static class RowSampler
                 continue;
             }
             var probabilities = Tempered(LogitFilter.Apply(logits, topK, topP), members, jobs).softmax(-1);
+            if (batchedDraws ?? !members.Any(j => jobs[j].Random.OnCpu))
+            {
+                Split(members, jobs, ExponentialRace.Sample(probabilities, members.Select(j => jobs[j].Logits.shape[0]).ToList(),
+                    members.Select(j => jobs[j].Random).ToList()), result);
+                continue;
+            }
             long offset = 0;
             foreach (var j in members)
             {
@@ -47,6 +60,13 @@ public static class RowSampler
             }
         }
         return result;
+    }
+
+    /// <summary>Fails with a clear error when a drawn id marks a NaN row (the model produced NaN logits).</summary>
+    public static void CheckDrawn(string jobId, string target, ReadOnlySpan<long> ids)
+    {
+        if (ids.IndexOf(ExponentialRace.InvalidId) >= 0)
+            throw new InvalidOperationException($"job {jobId}: the probabilities for '{target}' contain NaN (the model produced NaN logits); no token can be drawn");
     }
 
     private static Tensor Tempered(Tensor filtered, int[] members, IReadOnlyList<Rows> jobs)

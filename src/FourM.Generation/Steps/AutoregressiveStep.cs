@@ -3,6 +3,7 @@ using FourM.Generation.Modalities;
 using FourM.Generation.Network;
 using FourM.Generation.Sampling;
 using FourM.Generation.Sequences;
+using FourM.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,7 +68,9 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             for (int t = 0; t < longest && decodings.Any(d => !d.Finished); t++)
             {
                 using var tokenScope = NewDisposeScope();
-                var rows = inputs.Rows(last, t);   // (R, D): each job's input, once per pass row
+                // A NaN row's id is −1 until the next host check fails its job; it must not reach the embedding (on a GPU, a
+                // device-side assert that would take every session on the device down with it).
+                var rows = inputs.Rows(network.Device.type == DeviceType.CPU ? last : last.ClampMin(0L), t);   // (R, D): each job's input, once per pass row
                 var outputs = StepGroups(groups, rows);
                 var active = Enumerable.Range(0, decodings.Count).Where(j => !decodings[j].Finished && t < decodings[j].Budget).ToArray();
                 var guided = GuidedLogits(decodings, active, outputs);
@@ -140,7 +143,12 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         var host = torch.stack(pending.Select(p => p.Tokens).ToArray(), 0).cpu().data<long>().ToArray();
         for (int t = 0; t < pending.Count; t++)
             for (int j = 0; j < decodings.Count; j++)
-                if (pending[t].Drawn[j]) decodings[j].Generated.Add(host[t * decodings.Count + j]);
+                if (pending[t].Drawn[j])
+                {
+                    var id = host[t * decodings.Count + j];
+                    RowSampler.CheckDrawn(decodings[j].Job.JobId, decodings[j].Job.Step.TargetDomain, [id]);
+                    decodings[j].Generated.Add(id);
+                }
         pending.Clear();
         if (!markEnded) return;
         foreach (var d in decodings)

@@ -121,6 +121,7 @@ public static class ImageStep
         {
             var job = jobs[j];
             int count = job.Step.Scheme == DecodingScheme.MaskGit ? job.Step.NumTokens!.Value : (int)positions[j].shape[0];
+            RowSampler.CheckDrawn(job.JobId, job.Step.TargetDomain, host.AsSpan(at, count));
             var chosenTokens = host.AsSpan(at, count).ToArray();
             var chosenPositions = host.AsSpan(at + count, count).ToArray();
             at += 2 * count;

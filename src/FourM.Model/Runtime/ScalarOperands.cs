@@ -40,6 +40,7 @@ public static class ScalarOperands
         return tensor.clamp(low, high);
     }
     public static Tensor ClampMin(this Tensor tensor, double min) { using var s = min.ToScalar(); return tensor.clamp_min(s); }
+    public static Tensor ClampMin(this Tensor tensor, long min) { using var s = min.ToScalar(); return tensor.clamp_min(s); }
     public static Tensor GreaterThan(this Tensor tensor, double value) { using var s = value.ToScalar(); return tensor.gt(s); }
     public static Tensor AtLeast(this Tensor tensor, long value) { using var s = value.ToScalar(); return tensor.ge(s); }
 

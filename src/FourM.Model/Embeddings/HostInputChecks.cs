@@ -1,0 +1,46 @@
+namespace FourM.Model.Embeddings;
+
+/// <summary>
+/// The embedding adapters' input checks for callers that hold the inputs as host arrays: the same rules and messages as
+/// <see cref="EmbeddingChecks"/> and the position check of sequences, without reading anything back from the device (each
+/// device check is a host sync, which on a GPU stalls the host until every queued kernel has run).
+/// </summary>
+public static class HostInputChecks
+{
+    /// <summary>Every id within [0, <paramref name="vocabSize"/>).</summary>
+    public static void TokenIds(ReadOnlySpan<long> ids, long vocabSize, string modality)
+    {
+        if (ids.IsEmpty) return;
+        long min = long.MaxValue, max = long.MinValue;
+        foreach (var id in ids)
+        {
+            if (id < min) min = id;
+            if (id > max) max = id;
+        }
+        if (min < 0 || max >= vocabSize)
+            throw new ArgumentException($"modality '{modality}': token ids must lie in [0, {vocabSize}), found [{min}, {max}]");
+    }
+
+    /// <summary>Sequences: the valid tokens of every row (mask false) fit the position table's <paramref name="positionRows"/>.</summary>
+    public static void PositionCount(ReadOnlySpan<bool> mask, int batch, long positionRows, string modality)
+    {
+        if (batch == 0 || mask.IsEmpty) return;
+        int length = mask.Length / batch;
+        for (int b = 0; b < batch; b++)
+        {
+            long valid = 0;
+            foreach (var blocked in mask.Slice(b * length, length)) if (!blocked) valid++;
+            if (valid > positionRows)
+                throw new ArgumentException($"modality '{modality}': {valid} valid tokens exceed the {positionRows} positions of its embedding table");
+        }
+    }
+
+    /// <summary>Runs <paramref name="embed"/> with the adapter's device-side checks off (the caller checked on the host).</summary>
+    public static T WithoutDeviceChecks<T>(ModalityEmbeddingBase embedding, Func<T> embed)
+    {
+        bool validate = embedding.ValidateInputs;
+        embedding.ValidateInputs = false;
+        try { return embed(); }
+        finally { embedding.ValidateInputs = validate; }
+    }
+}
