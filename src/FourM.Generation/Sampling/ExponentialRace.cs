@@ -10,9 +10,10 @@ namespace FourM.Generation.Sampling;
 /// algorithm for <c>torch.multinomial(p, 1)</c> without replacement, <c>argmax(p / q)</c> with q ~ Exp(1) filled by
 /// <c>exponential_</c>, so the ids and the stream consumed are the same. Only the filling is per job; the division, the
 /// argmax and the gather of the drawn probabilities run once for all rows (row-wise work, so each row is what it would be
-/// alone). libtorch's call also checks every call's rows for NaN, infinities, negatives and zero sums, which costs ten
-/// further launches (or host syncs, in older releases) per job and draw; softmax output can only fail that check with NaN,
-/// so one NaN test covers all rows here and marks a failed row's id as −1 for the caller to report.
+/// alone). libtorch's call first checks its rows for NaN, infinities, negatives and zero sums: several reductions per job
+/// and draw, read back to the host in some releases (a device sync each) and asserted on the device in others. Softmax
+/// output can only fail that check with NaN, so one NaN test covers all rows here and marks a failed row's id as −1 for the
+/// caller to report (a device-side assert would also take down every other session on the device).
 /// </summary>
 public static class ExponentialRace
 {
