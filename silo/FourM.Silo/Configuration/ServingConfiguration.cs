@@ -21,6 +21,8 @@ public static class ServingConfiguration
         if (section.GetValue<int?>("MaxSessionsPerClient") is { } perClient) options.MaxSessionsPerClient = perClient;
         if (section.GetValue<TimeSpan?>("DefaultSessionTimeout") is { } timeout) options.DefaultSessionTimeout = timeout;
         if (section.GetValue<TimeSpan?>("StepTimeout") is { } stepTimeout) options.StepTimeout = stepTimeout;
+        if (section.GetValue<int?>("MaxFailovers") is { } maxFailovers)
+            options.MaxFailovers = maxFailovers >= 0 ? maxFailovers : throw new ArgumentException($"{SectionName}:MaxFailovers must be 0 or more (got {maxFailovers})");
         if (section.GetValue<int?>("DiffusionSteps") is { } steps)
             options.DiffusionSteps = steps >= 1 ? steps : throw new ArgumentException($"{SectionName}:DiffusionSteps must be at least 1 (got {steps})");
         if (section["TokenizerDType"] is { Length: > 0 } dtype) options.TokenizerDType = dtype;

@@ -28,6 +28,7 @@ public sealed class ServingMetrics : IDisposable
         StepDuration = _meter.CreateHistogram<double>("fourm.session.step_duration", "ms", "one session step as the session sees it (messaging + queue + device)");
         StepOverhead = _meter.CreateHistogram<double>("fourm.session.step_overhead", "ms", "session step time not spent queued or on the device (Orleans and mapping)");
         EndToEnd = _meter.CreateHistogram<double>("fourm.generation.e2e_latency", "s", "session start to completion");
+        Failovers = _meter.CreateCounter<long>("fourm.session.failovers", "{session}", "sessions moved to another device because theirs went away");
         _meter.CreateObservableGauge("fourm.engine.rows_waiting", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().QueuedRows, new KeyValuePair<string, object?>("device", e.Device))), "{row}");
         _meter.CreateObservableGauge("fourm.engine.jobs_running", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().RunningJobs, new KeyValuePair<string, object?>("device", e.Device))), "{job}");
         _meter.CreateObservableGauge("fourm.engine.active_sessions", () => _engines.Keys.Select(e => new Measurement<int>(e.Snapshot().ActiveSessions, new KeyValuePair<string, object?>("device", e.Device))), "{session}");
@@ -43,6 +44,7 @@ public sealed class ServingMetrics : IDisposable
     public Histogram<double> StepDuration { get; }
     public Histogram<double> StepOverhead { get; }
     public Histogram<double> EndToEnd { get; }
+    public Counter<long> Failovers { get; }
 
     public void Track(DeviceEngine engine) => _engines.TryAdd(engine, 0);
     public void Untrack(DeviceEngine engine) => _engines.TryRemove(engine, out _);

@@ -17,4 +17,6 @@ public sealed record SessionStatus
     /// <summary>The persisted step this activation resumed from when it reactivated mid-generation; null if it never did.</summary>
     [Id(8)] public int? ResumedFromStep { get; init; }
     [Id(9)] public int Edits { get; init; }
+    /// <summary>Times the session moved to another device mid-generation because its own went away (silo left or died).</summary>
+    [Id(10)] public int Failovers { get; init; }
 }

@@ -18,6 +18,11 @@ public sealed class FourMServingOptions
     public TimeSpan DefaultSessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>A step that takes longer (queue + device + messaging) fails its session.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How many times a session may move to another device mid-generation when its device goes away (its silo leaves or
+    /// dies); it continues from its last persisted step. Sessions pinned to a device never move. 0 turns failover off.
+    /// </summary>
+    public int MaxFailovers { get; set; } = 3;
     /// <summary>More silo metadata to publish with the devices (AddFourMServing owns the one UseSiloMetadata call).</summary>
     public Dictionary<string, string> SiloMetadata { get; } = new();
     /// <summary>Loads models onto devices; null: an <see cref="IRunnerFactory"/> registered in the container.</summary>

@@ -54,6 +54,11 @@ public sealed class GenerationSessionGrain(
             logger.LogInformation("session {Session} resumes at step {Step}/{Total}", SessionId, State.CompletedSteps, State.TotalSteps);
             try { await AdmitOnDevices(State.Request); }
             catch (ServingRejectedException ex) { logger.LogWarning("session {Session} resumes without a barrier slot: {Reason}", SessionId, ex.Message); }
+            catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: false))
+            {
+                // Its device went away while it was inactive (a silo died): the first step fails over.
+                logger.LogWarning("session {Session} resumes; its device {Device} is gone ({Error})", SessionId, State.Device, ex.Message);
+            }
             StartLoop();
         }
         else if (IsTerminal(State.Phase)) _ended.TrySetResult();
@@ -237,7 +242,18 @@ public sealed class GenerationSessionGrain(
                 using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                 stepTimeout.CancelAfter(options.StepTimeout);
                 var started = Stopwatch.GetTimestamp();
-                var outcome = await executor.Run(work, stepTimeout.Token);
+                StepOutcome outcome;
+                try
+                {
+                    outcome = await executor.Run(work, stepTimeout.Token);
+                }
+                catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
+                {
+                    if (!await FailOver(request, ex)) throw;
+                    // The same step again on the new device: same state and seed, so the same tokens.
+                    executor = Executor(request);
+                    continue;
+                }
                 var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 metrics.StepDuration.Record(wall);
                 metrics.StepOverhead.Record(Math.Max(0, wall - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
@@ -300,6 +316,46 @@ public sealed class GenerationSessionGrain(
     }
 
     /// <summary>
+    /// Moves a running session off a device that went away: releases what it can there, admits itself on the best-ranked
+    /// remaining device and persists the move. False (the step's failure stands) for sessions pinned to a device, after
+    /// <see cref="FourMServingOptions.MaxFailovers"/> moves, or when no other device can take it.
+    /// </summary>
+    private async Task<bool> FailOver(SessionRequest request, Exception cause)
+    {
+        if (request.Device is not null || request.DecoderDevice is not null || State.Failovers >= options.MaxFailovers) return false;
+        var lost = AdmittedDevices().ToList();
+        logger.LogWarning("session {Session}: device {Device} lost at step {Step}/{Total} ({Error}); moving to another device",
+            SessionId, State.Device, State.CompletedSteps + 1, State.TotalSteps, cause.Message);
+        foreach (var device in lost)
+        {
+            try { await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId); }
+            catch (Exception ex) { logger.LogDebug(ex, "session {Session}: no release on lost device {Device}", SessionId, device); }
+        }
+        try
+        {
+            await AdmitOnFirstAvailable(request, await RankDevices(request, exclude: lost));
+        }
+        catch (ServingRejectedException ex)
+        {
+            logger.LogWarning("session {Session}: no device can take it over ({Reason})", SessionId, ex.Message);
+            (State.Device, State.DecoderDevice) = (lost[0].ToString(), lost[^1].ToString());
+            return false;
+        }
+        State.Failovers++;
+        await persisted.WriteStateAsync();
+        metrics.Failovers.Add(1);
+        logger.LogInformation("session {Session} continues at step {Step} on {Device}", SessionId, State.CompletedSteps + 1, State.Device);
+        return true;
+    }
+
+    private bool DevicesStillAnnounced()
+    {
+        if (State.Device is null) return true;
+        var devices = directory.Devices();
+        return AdmittedDevices().All(devices.Contains);
+    }
+
+    /// <summary>
     /// Admits the session on the best-ranked device that still has room. Concurrent starts rank devices from the same
     /// load snapshot, so the favourite can fill up in between; that device is then skipped rather than failing the start.
     /// A pinned request gets its device or the device's rejection.
@@ -353,11 +409,12 @@ public sealed class GenerationSessionGrain(
     }
 
     /// <summary>Devices ordered by load (active sessions, then queued jobs), ties broken by a hash of the session id.</summary>
-    private async Task<IReadOnlyList<DeviceAddress>> RankDevices(SessionRequest request)
+    private async Task<IReadOnlyList<DeviceAddress>> RankDevices(SessionRequest request, IReadOnlyCollection<DeviceAddress>? exclude = null)
     {
-        var devices = directory.Devices();
+        var devices = directory.Devices().Where(d => exclude?.Contains(d) != true).ToList();
         if (devices.Count == 0)
-            throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5), "no silo of the cluster announces a device");
+            throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5),
+                exclude is { Count: > 0 } ? "no other device in the cluster" : "no silo of the cluster announces a device");
         if (request.Device is not null)
         {
             var pinned = DeviceAddress.Parse(request.Device);
@@ -489,6 +546,7 @@ public sealed class GenerationSessionGrain(
         Error = State.Error,
         ResumedFromStep = _resumedFromStep,
         Edits = State.AppliedEdits,
+        Failovers = State.Failovers,
     };
 
     private SessionResult Result() => new()

@@ -19,4 +19,6 @@ public sealed class SessionState
     [Id(9)] public DateTimeOffset Deadline { get; set; }
     [Id(10)] public List<SessionEdit> PendingEdits { get; set; } = new();
     [Id(11)] public int AppliedEdits { get; set; }
+    /// <summary>Times the session moved to another device because its own went away.</summary>
+    [Id(12)] public int Failovers { get; set; }
 }

@@ -11,6 +11,9 @@ public sealed class RunnerGate : IDisposable
     /// <summary>Batches currently held at the gate.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
+    /// <summary>Permits not yet taken by a batch.</summary>
+    public int Available => _permits.CurrentCount;
+
     public void Pass()
     {
         Interlocked.Increment(ref _waiting);

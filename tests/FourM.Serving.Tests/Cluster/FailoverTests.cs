@@ -1,0 +1,174 @@
+using FourM.Grains.Devices;
+using FourM.Grains.Hosting;
+using FourM.Grains.Interfaces.Devices;
+using FourM.Grains.Interfaces.Sessions;
+using FourM.Serving.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
+using Orleans.TestingHost;
+using Xunit;
+
+namespace FourM.Serving.Tests.Cluster;
+
+/// <summary>
+/// A session whose device's silo leaves mid-generation moves to the other silo's device and finishes with the same
+/// tokens. Its own two-silo cluster (one silo is stopped) and a storage that outlives a silo, as a durable provider would.
+/// </summary>
+public sealed class FailoverTests : IAsyncLifetime
+{
+    private const string Device = "cpu:0";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly Dictionary<string, FakeRunnerFactory> _factories = new(StringComparer.Ordinal);
+    private readonly FixedLengthPlanner _planner = new();
+    private readonly string _store = Guid.NewGuid().ToString("N");
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((siloOptions, silo) =>
+        {
+            var factory = Factory(siloOptions.SiloName);
+            silo.AddFourMServing(o =>
+            {
+                o.Devices.Add(Device);
+                o.UseInMemoryStorage = false;
+                o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(20);
+                o.RunnerFactory = _ => factory;
+                o.Planner = _ => _planner;
+            });
+            silo.Services.AddGrainStorage(ServingStorage.Name, (sp, _) => new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store));
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count < 2))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("devices not announced");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate?.Open();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_session_whose_device_silo_leaves_mid_generation_finishes_on_another_device_with_the_same_tokens()
+    {
+        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
+        var (id, session, request, status) = await StartAwayFromItsDevice();
+        var deviceSilo = _cluster.Silos.Single(s => s.Name == DeviceAddress.Parse(status.Device!).Silo);
+        var survivor = _cluster.Silos.Single(s => s != deviceSilo);
+        var survivorGate = Factory(survivor.Name).RunnerFor(Device).Gate!;
+        survivorGate.Open();
+        var leavingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
+        await HoldAfterFirstStep(session, leavingGate);
+
+        // The device's silo leaves while the session's next step is held on its device.
+        var stopping = _cluster.StopSiloAsync(deviceSilo);
+        await Task.Delay(200);
+        leavingGate.Open();
+        await stopping;
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+
+        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+        Assert.Equal(1, result.Status.Failovers);
+        Assert.Equal(survivor.Name, DeviceAddress.Parse(result.Status.Device!).Silo);
+        var expected = ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, id);
+        foreach (var modality in expected.Modalities)
+            Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
+    }
+
+    [Fact]
+    public async Task A_session_pinned_to_a_device_does_not_move_when_its_silo_leaves()
+    {
+        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
+        var deviceSilo = _cluster.Silos[1];
+        var request = Requests.TextToImage(43, "pinned-client", ServingMode.Fused, new DeviceAddress(deviceSilo.Name, Device).ToString());
+        var (id, session) = await StartOnSiloOtherThan(deviceSilo.Name, request);
+        var leavingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
+        await HoldAfterFirstStep(session, leavingGate);
+
+        var stopping = _cluster.StopSiloAsync(deviceSilo);
+        await Task.Delay(200);
+        leavingGate.Open();
+        await stopping;
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+
+        Assert.Equal(SessionPhase.Failed, result.Status.Phase);
+        Assert.Equal(0, result.Status.Failovers);
+        Assert.False(string.IsNullOrEmpty(result.Status.Error), id);
+    }
+
+    /// <summary>Starts unpinned sessions until one's grain runs on a silo other than its device's (placement is random).</summary>
+    private async Task<(string Id, IGenerationSessionGrain Session, SessionRequest Request, SessionStatus Status)> StartAwayFromItsDevice()
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var id = $"failover-{attempt}";
+            var request = Requests.TextToImage(40 + attempt, $"failover-client-{attempt}", ServingMode.Colocated);
+            var session = _cluster.Client.GetGrain<IGenerationSessionGrain>(id);
+            var status = await session.Start(request);
+            if (await HostOf(session) != DeviceAddress.Parse(status.Device!).Silo) return (id, session, request, status);
+            await session.Cancel();
+        }
+        throw new InvalidOperationException("no session landed away from its device in 40 attempts");
+    }
+
+    private async Task<(string Id, IGenerationSessionGrain Session)> StartOnSiloOtherThan(string silo, SessionRequest request)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var id = $"pinned-{attempt}";
+            var session = _cluster.Client.GetGrain<IGenerationSessionGrain>(id);
+            await session.Start(request with { ClientId = $"pinned-client-{attempt}" });
+            if (await HostOf(session) != silo) return (id, session);
+            await session.Cancel();
+        }
+        throw new InvalidOperationException("no session landed away from the pinned device's silo in 40 attempts");
+    }
+
+    private async Task<string> HostOf(IGenerationSessionGrain session)
+    {
+        var address = await _cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(session);
+        return _cluster.Silos.Single(s => s.SiloAddress.Equals(address)).Name;
+    }
+
+    /// <summary>
+    /// Lets batches through one at a time until the session has finished a step and its next one is held at the gate
+    /// (batches of sessions cancelled while searching for a placement may be held there first).
+    /// </summary>
+    private static async Task HoldAfterFirstStep(IGenerationSessionGrain session, RunnerGate gate)
+    {
+        await WaitUntil(async () =>
+        {
+            if ((await session.GetStatus()).CompletedSteps >= 1) return gate.Waiting > 0;
+            if (gate.Waiting > 0 && gate.Available == 0) gate.Release();
+            return false;
+        });
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(20);
+        }
+    }
+
+    private FakeRunnerFactory Factory(string silo)
+    {
+        lock (_factories)
+        {
+            if (!_factories.TryGetValue(silo, out var factory)) _factories[silo] = factory = new FakeRunnerFactory();
+            return factory;
+        }
+    }
+}
