@@ -42,6 +42,7 @@ public static class SampleInitialisers
     {
         var n = tokens.Length;
         if (n == 0) throw new GenerationPlanException($"input '{modality.Name}' has no tokens");
+        CheckVocabulary(modality, tokens);
         switch (modality.Kind)
         {
             case ModalityKind.Image:
@@ -82,6 +83,7 @@ public static class SampleInitialisers
         if (tokens.Length != modality.MaxTokens || holes.Length != tokens.Length)
             throw new GenerationPlanException($"in-painting '{modality.Name}' needs {modality.MaxTokens} tokens and as many hole flags, got {tokens.Length} and {holes.Length}");
         if (!holes.Contains(true)) throw new GenerationPlanException($"in-painting '{modality.Name}': no holes to fill");
+        CheckVocabulary(modality, tokens);
         return new ModalityState { Modality = modality.Name, Tokens = (long[])tokens.Clone(), InputMask = (bool[])holes.Clone(), TargetMask = holes.Select(h => !h).ToArray() };
     }
 
@@ -142,4 +144,13 @@ public static class SampleInitialisers
     }
 
     private static T[] Filled<T>(int n, T value) => Enumerable.Repeat(value, n).ToArray();
+
+    /// <summary>Token ids within the modality's vocabulary, when the catalog knows it (the model checks again at its embedding).</summary>
+    private static void CheckVocabulary(ModalityDescriptor modality, long[] tokens)
+    {
+        if (modality.VocabSize is not { } vocab || tokens.Length == 0) return;
+        long min = tokens.Min(), max = tokens.Max();
+        if (min < 0 || max >= vocab)
+            throw new GenerationPlanException($"input '{modality.Name}': token ids must lie in [0, {vocab}), found [{min}, {max}]");
+    }
 }

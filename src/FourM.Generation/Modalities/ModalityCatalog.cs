@@ -1,3 +1,5 @@
+using FourM.Model.Modalities;
+
 namespace FourM.Generation.Modalities;
 
 /// <summary>
@@ -11,7 +13,11 @@ public sealed class ModalityCatalog
     public ModalityCatalog(IEnumerable<ModalityDescriptor> modalities) =>
         _byName = modalities.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
-    public static ModalityCatalog Default { get; } = new(BuildDefault());
+    /// <summary>The reference's modalities, with the vocabularies of the reference's <c>MODALITY_INFO</c>.</summary>
+    public static ModalityCatalog Default { get; } = new(BuildDefault().Select(WithReferenceVocabulary));
+
+    private static ModalityDescriptor WithReferenceVocabulary(ModalityDescriptor modality) =>
+        BuiltInModalities.All.FirstOrDefault(m => m.Name == modality.Name)?.VocabSize is { } vocab ? modality with { VocabSize = vocab } : modality;
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 

@@ -21,7 +21,8 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         m.Name,
         m.Type switch { ModalityType.Image => ModalityKind.Image, ModalityType.Sequence => ModalityKind.Sequence, _ => ModalityKind.SequenceEmbedding },
         m.TokenCount(model.Config.ImageSize, model.Config.PatchSize),
-        IsPixels: m.EncoderEmbedding == EncoderEmbeddingKind.ImagePixels)));
+        IsPixels: m.EncoderEmbedding == EncoderEmbeddingKind.ImagePixels,
+        VocabSize: m.VocabSize)));
 
     public bool HasEncoderInput(string modality) => Model.EncoderModalities.Contains(modality);
     public bool HasDecoderOutput(string modality) => Model.DecoderModalities.Contains(modality);

@@ -50,6 +50,24 @@ public sealed class SampleInitialiserTests
     }
 
     [Fact]
+    public void Token_inputs_outside_the_reference_vocabulary_are_refused_when_planned()
+    {
+        Assert.Equal(8192, Catalog["tok_depth@224"].VocabSize);
+        Assert.Equal(30000, Catalog["caption"].VocabSize);
+        var grid = new long[196];
+        grid[5] = 8192;
+        var image = Assert.Throws<GenerationPlanException>(() => SampleInitialisers.FullInput(Catalog["tok_depth@224"], grid));
+        Assert.Contains("token ids must lie in [0, 8192), found [0, 8192]", image.Message);
+        var text = Assert.Throws<GenerationPlanException>(() => SampleInitialisers.FullInput(Catalog["caption"], [5, -1, 3]));
+        Assert.Contains("found [-1, 5]", text.Message);
+        var holes = new bool[196];
+        holes[0] = true;
+        Assert.Throws<GenerationPlanException>(() => SampleInitialisers.Inpainting(Catalog["tok_depth@224"], grid, holes));
+        grid[5] = 8191;
+        Assert.Equal(8191L, SampleInitialisers.FullInput(Catalog["tok_depth@224"], grid).Tokens[5]);
+    }
+
+    [Fact]
     public void Custom_text_is_input_followed_by_a_masked_target_block()
     {
         var state = SampleInitialisers.CustomText("caption", "a b [S_1]", new WhitespaceEncoder(), targetMaxLength: 4);
