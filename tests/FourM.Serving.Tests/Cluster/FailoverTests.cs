@@ -85,6 +85,33 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_whose_device_silo_dies_mid_generation_finishes_on_another_device_with_the_same_tokens()
+    {
+        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
+        var (id, session, request, status) = await StartAwayFromItsDevice();
+        var deviceSilo = _cluster.Silos.Single(s => s.Name == DeviceAddress.Parse(status.Device!).Silo);
+        var survivor = _cluster.Silos.Single(s => s != deviceSilo);
+        Factory(survivor.Name).RunnerFor(Device).Gate!.Open();
+        var dyingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
+        await HoldAfterFirstStep(session, dyingGate);
+
+        // No goodbye: the silo vanishes with the session's step held on its device (the gate opens only so that the killed
+        // silo's teardown, which waits for its engine thread, ends).
+        var killing = _cluster.KillSiloAsync(deviceSilo);
+        await Task.Delay(100);
+        dyingGate.Open();
+        await killing;
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+
+        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+        Assert.Equal(1, result.Status.Failovers);
+        Assert.Equal(survivor.Name, DeviceAddress.Parse(result.Status.Device!).Silo);
+        var expected = ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, id);
+        foreach (var modality in expected.Modalities)
+            Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
+    }
+
+    [Fact]
     public async Task A_session_pinned_to_a_device_does_not_move_when_its_silo_leaves()
     {
         foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
