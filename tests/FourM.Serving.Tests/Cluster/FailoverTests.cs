@@ -1,4 +1,3 @@
-using FourM.Grains.Devices;
 using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
@@ -43,12 +42,7 @@ public sealed class FailoverTests : IAsyncLifetime
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (_cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count < 2))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("devices not announced");
-            await Task.Delay(50);
-        }
+        await DeviceAnnouncements.WaitAsync(_cluster);
     }
 
     public async Task DisposeAsync()
@@ -58,58 +52,12 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_session_whose_device_silo_leaves_mid_generation_finishes_on_another_device_with_the_same_tokens()
-    {
-        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
-        var (id, session, request, status) = await StartAwayFromItsDevice();
-        var deviceSilo = _cluster.Silos.Single(s => s.Name == DeviceAddress.Parse(status.Device!).Silo);
-        var survivor = _cluster.Silos.Single(s => s != deviceSilo);
-        var survivorGate = Factory(survivor.Name).RunnerFor(Device).Gate!;
-        survivorGate.Open();
-        var leavingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
-        await HoldAfterFirstStep(session, leavingGate);
-
-        // The device's silo leaves while the session's next step is held on its device.
-        var stopping = _cluster.StopSiloAsync(deviceSilo);
-        await Task.Delay(200);
-        leavingGate.Open();
-        await stopping;
-        var result = await session.WaitForCompletion().WaitAsync(Patience);
-
-        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
-        Assert.Equal(1, result.Status.Failovers);
-        Assert.Equal(survivor.Name, DeviceAddress.Parse(result.Status.Device!).Silo);
-        var expected = ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, id);
-        foreach (var modality in expected.Modalities)
-            Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
-    }
+    public Task A_session_whose_device_silo_leaves_mid_generation_finishes_on_another_device_with_the_same_tokens() =>
+        FinishesElsewhereWhenItsDeviceSilo(_cluster.StopSiloAsync);
 
     [Fact]
-    public async Task A_session_whose_device_silo_dies_mid_generation_finishes_on_another_device_with_the_same_tokens()
-    {
-        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
-        var (id, session, request, status) = await StartAwayFromItsDevice();
-        var deviceSilo = _cluster.Silos.Single(s => s.Name == DeviceAddress.Parse(status.Device!).Silo);
-        var survivor = _cluster.Silos.Single(s => s != deviceSilo);
-        Factory(survivor.Name).RunnerFor(Device).Gate!.Open();
-        var dyingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
-        await HoldAfterFirstStep(session, dyingGate);
-
-        // No goodbye: the silo vanishes with the session's step held on its device (the gate opens only so that the killed
-        // silo's teardown, which waits for its engine thread, ends).
-        var killing = _cluster.KillSiloAsync(deviceSilo);
-        await Task.Delay(100);
-        dyingGate.Open();
-        await killing;
-        var result = await session.WaitForCompletion().WaitAsync(Patience);
-
-        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
-        Assert.Equal(1, result.Status.Failovers);
-        Assert.Equal(survivor.Name, DeviceAddress.Parse(result.Status.Device!).Silo);
-        var expected = ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, id);
-        foreach (var modality in expected.Modalities)
-            Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
-    }
+    public Task A_session_whose_device_silo_dies_mid_generation_finishes_on_another_device_with_the_same_tokens() =>
+        FinishesElsewhereWhenItsDeviceSilo(_cluster.KillSiloAsync);
 
     [Fact]
     public async Task A_session_pinned_to_a_device_does_not_move_when_its_silo_leaves()
@@ -121,15 +69,46 @@ public sealed class FailoverTests : IAsyncLifetime
         var leavingGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
         await HoldAfterFirstStep(session, leavingGate);
 
-        var stopping = _cluster.StopSiloAsync(deviceSilo);
-        await Task.Delay(200);
-        leavingGate.Open();
-        await stopping;
+        await TakeDownWhileHeld(deviceSilo, leavingGate, _cluster.StopSiloAsync);
         var result = await session.WaitForCompletion().WaitAsync(Patience);
 
         Assert.Equal(SessionPhase.Failed, result.Status.Phase);
         Assert.Equal(0, result.Status.Failovers);
         Assert.False(string.IsNullOrEmpty(result.Status.Error), id);
+    }
+
+    /// <param name="takeDown">Stops (graceful: the silo leaves) or kills (no goodbye) a silo.</param>
+    private async Task FinishesElsewhereWhenItsDeviceSilo(Func<InProcessSiloHandle, Task> takeDown)
+    {
+        foreach (var factory in _factories.Values) factory.RunnerFor(Device).Gate = new RunnerGate();
+        var (id, session, request, status) = await StartAwayFromItsDevice();
+        var deviceSilo = _cluster.Silos.Single(s => s.Name == DeviceAddress.Parse(status.Device!).Silo);
+        var survivor = _cluster.Silos.Single(s => s != deviceSilo);
+        Factory(survivor.Name).RunnerFor(Device).Gate!.Open();
+        var heldGate = Factory(deviceSilo.Name).RunnerFor(Device).Gate!;
+        await HoldAfterFirstStep(session, heldGate);
+
+        await TakeDownWhileHeld(deviceSilo, heldGate, takeDown);
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+
+        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+        Assert.Equal(1, result.Status.Failovers);
+        Assert.Equal(survivor.Name, DeviceAddress.Parse(result.Status.Device!).Silo);
+        var expected = ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, id);
+        foreach (var modality in expected.Modalities)
+            Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
+    }
+
+    /// <summary>
+    /// Takes the silo down while a session's step is held on its device. The gate opens just after, only because a silo's
+    /// teardown waits for its engine thread.
+    /// </summary>
+    private static async Task TakeDownWhileHeld(InProcessSiloHandle silo, RunnerGate gate, Func<InProcessSiloHandle, Task> takeDown)
+    {
+        var down = takeDown(silo);
+        await Task.Delay(100);
+        gate.Open();
+        await down;
     }
 
     /// <summary>Starts unpinned sessions until one's grain runs on a silo other than its device's (placement is random).</summary>

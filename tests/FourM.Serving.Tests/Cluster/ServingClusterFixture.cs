@@ -1,4 +1,3 @@
-using FourM.Grains.Devices;
 using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Serving.Tests.Fakes;
@@ -48,20 +47,7 @@ public sealed class ServingClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        await WaitForDevices();
-    }
-
-    /// <summary>Silo metadata reaches the other silos' caches asynchronously; wait until every device is visible everywhere.</summary>
-    private async Task WaitForDevices()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var seen = Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count).ToList();
-            if (seen.All(n => n == Cluster.Silos.Count)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"devices not announced: {string.Join(",", seen)}");
-            await Task.Delay(50);
-        }
+        await DeviceAnnouncements.WaitAsync(Cluster);
     }
 
     public DeviceAddress DeviceOn(string silo) => new(silo, Device);

@@ -1,10 +1,10 @@
 using FourM.Engine.Runners;
-using FourM.Grains.Devices;
 using FourM.Grains.Hosting;
 using FourM.Serving.Tests.RealModel;
 using FourM.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using FourM.Serving.Tests.Cluster;
 using Xunit;
 
 namespace FourM.Serving.Tests.Imaging;
@@ -40,12 +40,7 @@ public sealed class ImagingClusterFixture : IAsyncLifetime
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count < Cluster.Silos.Count))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("devices not announced");
-            await Task.Delay(50);
-        }
+        await DeviceAnnouncements.WaitAsync(Cluster);
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,6 @@
 using FourM.Engine.Runners;
 using FourM.Generation.Batching;
 using FourM.Generation.Network;
-using FourM.Grains.Devices;
 using FourM.Grains.Hosting;
 using FourM.Model;
 using FourM.Serving.Tests.Fakes;
@@ -9,6 +8,7 @@ using FourM.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using TorchSharp;
+using FourM.Serving.Tests.Cluster;
 using Xunit;
 
 namespace FourM.Serving.Tests.RealModel;
@@ -58,12 +58,7 @@ public sealed class GoldenModelClusterFixture : IAsyncLifetime
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Cluster.Silos.Any(s => s.ServiceProvider.GetRequiredService<DeviceDirectory>().Devices().Count < Cluster.Silos.Count))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("devices not announced");
-            await Task.Delay(50);
-        }
+        await DeviceAnnouncements.WaitAsync(Cluster);
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
