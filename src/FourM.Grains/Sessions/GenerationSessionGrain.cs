@@ -42,7 +42,16 @@ public sealed class GenerationSessionGrain(
     private SessionPlan? _plan;
     private StepUpdate? _lastUpdate;
 
+    private SessionDevices? _devices;
+
     private SessionState State => persisted.State;
+    private SessionDevices Devices => _devices ??= new(GrainFactory, directory, SessionId);
+
+    /// <summary>The devices the session is admitted on; null before admission.</summary>
+    private SessionDevicePair? CurrentDevices =>
+        State.Device is null ? null : new(DeviceAddress.Parse(State.Device), DeviceAddress.Parse(State.DecoderDevice ?? State.Device));
+
+    private void UseDevices(SessionDevicePair devices) => (State.Device, State.DecoderDevice) = (devices.Encoder.ToString(), devices.Decoder.ToString());
     private string SessionId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -52,7 +61,7 @@ public sealed class GenerationSessionGrain(
             // Reactivated mid-generation (deactivation, silo restart): continue at the persisted step.
             _resumedFromStep = State.CompletedSteps;
             logger.LogInformation("session {Session} resumes at step {Step}/{Total}", SessionId, State.CompletedSteps, State.TotalSteps);
-            try { await AdmitOnDevices(State.Request); }
+            try { await Devices.Admit(CurrentDevices!.Value, State.Request.ModelId); }
             catch (ServingRejectedException ex) { logger.LogWarning("session {Session} resumes without a barrier slot: {Reason}", SessionId, ex.Message); }
             catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: false))
             {
@@ -85,20 +94,19 @@ public sealed class GenerationSessionGrain(
         // Fix the seed now: a resumed session must replay the same plan.
         if (request.Seed is null) request = request with { Seed = Random.Shared.NextInt64(int.MaxValue) };
 
-        var ranked = await RankDevices(request);
-        var preferred = ChooseDevices(request, ranked, ranked[0]);
+        var ranked = await Devices.Rank(request);
+        var preferred = SessionDevices.Choose(request, ranked, ranked[0]);
         request = await SessionImageInputs.Resolve(request, SessionId, preferred.Encoder, GrainFactory, cancellationToken);
         var plan = planner.Planner.Plan(request);
         var quota = GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId);
         await quota.Acquire(SessionId, options.MaxSessionsPerClient);
         try
         {
-            await AdmitOnFirstAvailable(request, ranked);
+            UseDevices(await Devices.AdmitOnFirstAvailable(request, ranked));
         }
         catch
         {
             await quota.Release(SessionId);
-            State.Device = State.DecoderDevice = null;
             throw;
         }
 
@@ -305,7 +313,7 @@ public sealed class GenerationSessionGrain(
         var request = State.Request!;
         try
         {
-            foreach (var device in AdmittedDevices()) await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId);
+            if (CurrentDevices is { } devices) await Devices.Release(devices);
             await GrainFactory.GetGrain<IClientQuotaGrain>(request.ClientId).Release(SessionId);
         }
         catch (Exception ex)
@@ -323,22 +331,18 @@ public sealed class GenerationSessionGrain(
     private async Task<bool> FailOver(SessionRequest request, Exception cause)
     {
         if (request.Device is not null || request.DecoderDevice is not null || State.Failovers >= options.MaxFailovers) return false;
-        var lost = AdmittedDevices().ToList();
+        var lost = CurrentDevices!.Value;
         logger.LogWarning("session {Session}: device {Device} lost at step {Step}/{Total} ({Error}); moving to another device",
             SessionId, State.Device, State.CompletedSteps + 1, State.TotalSteps, cause.Message);
-        foreach (var device in lost)
-        {
-            try { await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId); }
-            catch (Exception ex) { logger.LogDebug(ex, "session {Session}: no release on lost device {Device}", SessionId, device); }
-        }
+        try { await Devices.Release(lost); }
+        catch (Exception ex) { logger.LogDebug(ex, "session {Session}: no release on its lost device", SessionId); }
         try
         {
-            await AdmitOnFirstAvailable(request, await RankDevices(request, exclude: lost));
+            UseDevices(await Devices.AdmitOnFirstAvailable(request, await Devices.Rank(request, exclude: lost.Distinct().ToList())));
         }
         catch (ServingRejectedException ex)
         {
             logger.LogWarning("session {Session}: no device can take it over ({Reason})", SessionId, ex.Message);
-            (State.Device, State.DecoderDevice) = (lost[0].ToString(), lost[^1].ToString());
             return false;
         }
         State.Failovers++;
@@ -348,104 +352,7 @@ public sealed class GenerationSessionGrain(
         return true;
     }
 
-    private bool DevicesStillAnnounced()
-    {
-        if (State.Device is null) return true;
-        var devices = directory.Devices();
-        return AdmittedDevices().All(devices.Contains);
-    }
-
-    /// <summary>
-    /// Admits the session on the best-ranked device that still has room. Concurrent starts rank devices from the same
-    /// load snapshot, so the favourite can fill up in between; that device is then skipped rather than failing the start.
-    /// A pinned request gets its device or the device's rejection.
-    /// </summary>
-    private async Task AdmitOnFirstAvailable(SessionRequest request, IReadOnlyList<DeviceAddress> ranked)
-    {
-        IReadOnlyList<DeviceAddress> candidates = request.Device is null ? ranked : [DeviceAddress.Parse(request.Device)];
-        ServingRejectedException? lastRejection = null;
-        foreach (var candidate in candidates)
-        {
-            var devices = ChooseDevices(request, ranked, candidate);
-            State.Device = devices.Encoder.ToString();
-            State.DecoderDevice = devices.Decoder.ToString();
-            try
-            {
-                await AdmitOnDevices(request);
-                return;
-            }
-            catch (ServingRejectedException ex) when (ex.Reason is RejectionReason.QueueFull or RejectionReason.Draining)
-            {
-                lastRejection = ex;
-            }
-        }
-        throw lastRejection!;
-    }
-
-    private async Task AdmitOnDevices(SessionRequest request)
-    {
-        var admitted = new List<DeviceAddress>();
-        try
-        {
-            foreach (var device in AdmittedDevices())
-            {
-                await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Admit(SessionId, request.ModelId);
-                admitted.Add(device);
-            }
-        }
-        catch
-        {
-            foreach (var device in admitted) await GrainFactory.GetGrain<IDeviceGrain>(device.ToString()).Release(SessionId);
-            throw;
-        }
-    }
-
-    private IEnumerable<DeviceAddress> AdmittedDevices()
-    {
-        var encoder = DeviceAddress.Parse(State.Device!);
-        yield return encoder;
-        var decoder = DeviceAddress.Parse(State.DecoderDevice!);
-        if (decoder != encoder) yield return decoder;
-    }
-
-    /// <summary>Devices ordered by load (active sessions, then queued jobs), ties broken by a hash of the session id.</summary>
-    private async Task<IReadOnlyList<DeviceAddress>> RankDevices(SessionRequest request, IReadOnlyCollection<DeviceAddress>? exclude = null)
-    {
-        var devices = directory.Devices().Where(d => exclude?.Contains(d) != true).ToList();
-        if (devices.Count == 0)
-            throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5),
-                exclude is { Count: > 0 } ? "no other device in the cluster" : "no silo of the cluster announces a device");
-        if (request.Device is not null)
-        {
-            var pinned = DeviceAddress.Parse(request.Device);
-            if (!devices.Contains(pinned))
-                throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5),
-                    $"device '{request.Device}' is not in the cluster (known: {string.Join(", ", devices)})");
-        }
-        var loads = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d.ToString()).GetLoad()));
-        var salt = (uint)StringComparer.Ordinal.GetHashCode(SessionId);
-        return devices
-            .Select((d, i) => (Device: d, Load: loads[i], Tie: (uint)i ^ salt))
-            .OrderBy(x => x.Load.ActiveSessions).ThenBy(x => x.Load.QueuedJobs).ThenBy(x => x.Tie)
-            .Select(x => x.Device)
-            .ToList();
-    }
-
-    private static (DeviceAddress Encoder, DeviceAddress Decoder) ChooseDevices(SessionRequest request, IReadOnlyList<DeviceAddress> ranked, DeviceAddress candidate)
-    {
-        var encoder = request.Device is null ? candidate : DeviceAddress.Parse(request.Device);
-        if (request.Mode != ServingMode.Disaggregated) return (encoder, encoder);
-        if (request.DecoderDevice is not null)
-        {
-            var decoder = DeviceAddress.Parse(request.DecoderDevice);
-            if (!ranked.Contains(decoder))
-                throw new ServingRejectedException(RejectionReason.NoDevice, TimeSpan.FromSeconds(5), $"decoder device '{request.DecoderDevice}' is not in the cluster");
-            return (encoder, decoder);
-        }
-        // Prefer a device on another silo, then another device; a single-device cluster still ships the context.
-        var other = ranked.FirstOrDefault(d => d.Silo != encoder.Silo) ?? ranked.FirstOrDefault(d => d != encoder) ?? encoder;
-        return (encoder, other);
-    }
+    private bool DevicesStillAnnounced() => CurrentDevices is not { } devices || Devices.StillAnnounced(devices);
 
     private IStepExecutor Executor(SessionRequest request)
     {
