@@ -48,7 +48,7 @@ public static class SampleInitialisers
             case ModalityKind.Image:
                 // Caught here rather than by the model's embedding at the first step, so a served request fails before admission.
                 if (n != modality.MaxTokens)
-                    throw new GenerationPlanException($"input '{modality.Name}' needs {modality.MaxTokens} tokens (its full grid), got {n}; give Holes to in-paint part of it");
+                    throw new GenerationPlanException($"input '{modality.Name}' needs {modality.MaxTokens} tokens (its full grid), got {n} (to in-paint part of a grid, give all its tokens and mark the positions to generate)");
                 return new ModalityState { Modality = modality.Name, Tokens = (long[])tokens.Clone(), InputMask = new bool[n], TargetMask = Filled(n, true), DecoderAttentionMask = new int[n] };
             case ModalityKind.Sequence:
                 var copy = (long[])tokens.Clone();
