@@ -18,7 +18,9 @@ public static class DeviceLoss
         return Unwrap(error) switch
         {
             ServingRejectedException rejected => rejected.Reason is RejectionReason.Draining or RejectionReason.NoDevice,
-            SiloUnavailableException or OrleansMessageRejectionException => true,
+            // The runtime could not deliver the call or its answer (silo unreachable, forwarding failed, no response):
+            // device grains report their own failures with other types.
+            OrleansException or TimeoutException => true,
             // A device engine that shuts down fails its queued jobs as cancelled; the session did not cancel this one.
             OperationCanceledException => true,
             _ => false,

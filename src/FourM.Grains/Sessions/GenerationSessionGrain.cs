@@ -257,7 +257,8 @@ public sealed class GenerationSessionGrain(
                 }
                 catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
                 {
-                    if (!await FailOver(request, ex)) throw;
+                    if (await FailOver(request, ex) is { } refusal)
+                        throw new InvalidOperationException($"device {State.Device} went away at step {index + 1} ({ex.Message}); {refusal}", ex);
                     // The same step again on the new device: same state and seed, so the same tokens.
                     executor = Executor(request);
                     continue;
@@ -325,12 +326,13 @@ public sealed class GenerationSessionGrain(
 
     /// <summary>
     /// Moves a running session off a device that went away: releases what it can there, admits itself on the best-ranked
-    /// remaining device and persists the move. False (the step's failure stands) for sessions pinned to a device, after
-    /// <see cref="FourMServingOptions.MaxFailovers"/> moves, or when no other device can take it.
+    /// remaining device and persists the move. Returns null when it moved, else why it did not (the session then fails):
+    /// it is pinned to a device, it used up <see cref="FourMServingOptions.MaxFailovers"/>, or no other device can take it.
     /// </summary>
-    private async Task<bool> FailOver(SessionRequest request, Exception cause)
+    private async Task<string?> FailOver(SessionRequest request, Exception cause)
     {
-        if (request.Device is not null || request.DecoderDevice is not null || State.Failovers >= options.MaxFailovers) return false;
+        if (request.Device is not null || request.DecoderDevice is not null) return "the session is pinned to it";
+        if (State.Failovers >= options.MaxFailovers) return $"the session already moved {State.Failovers} time(s) (MaxFailovers {options.MaxFailovers})";
         var lost = CurrentDevices!.Value;
         logger.LogWarning("session {Session}: device {Device} lost at step {Step}/{Total} ({Error}); moving to another device",
             SessionId, State.Device, State.CompletedSteps + 1, State.TotalSteps, cause.Message);
@@ -343,13 +345,13 @@ public sealed class GenerationSessionGrain(
         catch (ServingRejectedException ex)
         {
             logger.LogWarning("session {Session}: no device can take it over ({Reason})", SessionId, ex.Message);
-            return false;
+            return $"no other device can take it ({ex.Message})";
         }
         State.Failovers++;
         await persisted.WriteStateAsync();
         metrics.Failovers.Add(1);
         logger.LogInformation("session {Session} continues at step {Step} on {Device}", SessionId, State.CompletedSteps + 1, State.Device);
-        return true;
+        return null;
     }
 
     private bool DevicesStillAnnounced() => CurrentDevices is not { } devices || Devices.StillAnnounced(devices);
