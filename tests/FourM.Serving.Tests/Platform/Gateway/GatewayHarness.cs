@@ -24,6 +24,8 @@ public sealed class GatewayHarness : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
     public FourMClient Client { get; private set; } = null!;
+    /// <summary>The cluster client, for SDK clients with other options than <see cref="Client"/>.</summary>
+    public IGrainFactory GrainFactory => _cluster.Client;
 
     public async Task InitializeAsync()
     {

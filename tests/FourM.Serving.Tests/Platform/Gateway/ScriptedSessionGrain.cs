@@ -14,10 +14,17 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
 {
     public const string RejectModel = "reject";
     public static readonly TimeSpan RejectRetryAfter = TimeSpan.FromSeconds(3.2);
+    /// <summary>Model refused with QueueFull (retry after <see cref="BusyRetryAfter"/>) on the first <see cref="BusyRejections"/> starts of a session, then accepted.</summary>
+    public const string BusyModel = "busy";
+    public const int BusyRejections = 2;
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromMilliseconds(100);
     public const int TokensPerTarget = 4;
     /// <summary>Model whose steps each take <see cref="SlowStep"/> (longer than the harness client's response timeout).</summary>
     public const string SlowModel = "slow";
     public static readonly TimeSpan SlowStep = TimeSpan.FromSeconds(5);
+
+    /// <summary>Starts this activation refused so far.</summary>
+    public int Rejections { get; private set; }
 
     private readonly List<StepUpdate> _updates = [];
     private readonly List<Channel<StepUpdate>> _watchers = [];
@@ -36,6 +43,8 @@ public sealed class ScriptedSessionGrain : Grain, IGenerationSessionGrain
         if (_request is not null) return Task.FromResult(_status);
         if (request.ModelId == RejectModel)
             throw new ServingRejectedException(RejectionReason.QueueFull, RejectRetryAfter, "device queue is full");
+        if (request.ModelId == BusyModel && ++Rejections <= BusyRejections)
+            throw new ServingRejectedException(RejectionReason.QueueFull, BusyRetryAfter, "device queue is full for now");
         _request = request;
         _status = _status with { Phase = SessionPhase.Running, TotalSteps = request.Targets.Sum(t => t.DecodingSteps), CurrentTarget = request.Targets[0].Modality };
         _run = new CancellationTokenSource();

@@ -1,0 +1,47 @@
+using FourM.Client;
+using FourM.Client.Contracts;
+using FourM.Grains.Interfaces.Sessions;
+using Xunit;
+
+namespace FourM.Serving.Tests.Platform.Gateway;
+
+/// <summary>The SDK's opt-in retry of starts the cluster refuses for now (<see cref="FourMClientOptions.RetryRejectedStartsFor"/>).</summary>
+public sealed class RejectedStartRetryTests(GatewayHarness harness) : IClassFixture<GatewayHarness>
+{
+    private static GenerationRequest Request(string model) => new()
+    {
+        Model = model,
+        Targets = [new GenerationTarget { Modality = "tok_rgb@224", Steps = 2 }],
+    };
+
+    private FourMClient ClientRetryingFor(TimeSpan budget) => new(harness.GrainFactory, new FourMClientOptions
+    {
+        DefaultModel = "tiny", PinModelVersions = false, RetryRejectedStartsFor = budget,
+    });
+
+    [Fact]
+    public async Task A_start_refused_for_now_is_retried_after_each_retry_after_and_then_runs()
+    {
+        var started = DateTime.UtcNow;
+        var status = await ClientRetryingFor(TimeSpan.FromSeconds(10)).CreateSessionAsync(Request(ScriptedSessionGrain.BusyModel));
+
+        Assert.Equal(SessionPhase.Running, status.Phase);
+        Assert.True(DateTime.UtcNow - started >= ScriptedSessionGrain.BusyRetryAfter * ScriptedSessionGrain.BusyRejections * 0.9,
+            "the client must wait each rejection's retry-after");
+    }
+
+    [Fact]
+    public async Task Without_a_budget_or_beyond_it_the_rejection_surfaces_with_its_retry_after()
+    {
+        var immediate = await Assert.ThrowsAsync<GenerationRejectedException>(() =>
+            ClientRetryingFor(TimeSpan.Zero).CreateSessionAsync(Request(ScriptedSessionGrain.BusyModel)));
+        Assert.Equal("QueueFull", immediate.Reason);
+
+        // 3.2 s retry-after against a 1 s budget: no waiting at all.
+        var started = DateTime.UtcNow;
+        var beyond = await Assert.ThrowsAsync<GenerationRejectedException>(() =>
+            ClientRetryingFor(TimeSpan.FromSeconds(1)).CreateSessionAsync(Request(ScriptedSessionGrain.RejectModel)));
+        Assert.Equal(ScriptedSessionGrain.RejectRetryAfter, beyond.RetryAfter);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
+    }
+}
