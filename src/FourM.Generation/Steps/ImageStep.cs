@@ -75,7 +75,7 @@ public static class ImageStep
                 target.TargetMask.CopyTo(masks, i * n);
             }
             var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
-            var index = torch.cat(members.Select((j, i) => i == 0 ? positions[j] : positions[j].Plus((long)i * n)).ToArray(), 0);
+            var index = members.Length == 1 ? positions[members[0]] : BlockIndex(members.Select(j => positions[j]).ToList(), n, network.Device);
             var queries = maskToken.Plus(emb.index_select(0, index));
             long offset = 0;
             foreach (var j in members)
@@ -85,6 +85,23 @@ public static class ImageStep
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Job i's positions index the i-th block of <paramref name="blockSize"/> rows: one offset add for all jobs (built on the
+    /// host, where the counts are known) instead of one add per job.
+    /// </summary>
+    private static Tensor BlockIndex(IReadOnlyList<Tensor> positions, long blockSize, Device device)
+    {
+        var offsets = new long[positions.Sum(p => p.shape[0])];
+        int at = 0;
+        for (int i = 0; i < positions.Count; i++)
+        {
+            int count = (int)positions[i].shape[0];
+            Array.Fill(offsets, i * blockSize, at, count);
+            at += count;
+        }
+        return torch.cat(positions.ToArray(), 0).Plus(DeviceArrays.Copy(offsets, device));
     }
 
     /// <summary>
