@@ -30,42 +30,31 @@ public sealed class FourMClient(IGrainFactory grains, FourMClientOptions options
 
     /// <summary>
     /// Starts a session from an already-built grain request; a rejection for now is retried within
-    /// <see cref="FourMClientOptions.RetryRejectedStartsFor"/> (a rejected session stays unstarted, so the same id is reused).
+    /// <see cref="FourMClientOptions.RetryRejectedStartsFor"/> (<see cref="RejectedStartRetry"/>; a rejected session stays
+    /// unstarted, so the same id is reused).
     /// </summary>
-    public async Task<SessionStatus> StartAsync(SessionRequest request, string? sessionId = null, CancellationToken cancellationToken = default)
+    public Task<SessionStatus> StartAsync(SessionRequest request, string? sessionId = null, CancellationToken cancellationToken = default)
     {
         var id = sessionId ?? NewSessionId();
-        var retryUntil = DateTimeOffset.UtcNow + options.RetryRejectedStartsFor;
-        while (true)
-        {
-            try
-            {
-                return await Session(id).Start(request, cancellationToken);
-            }
-            catch (ServingRejectedException rejected) when (IsTransient(rejected.Reason) && RetryDelay(rejected, retryUntil) is { } delay)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-            catch (ServingRejectedException rejected)
-            {
-                throw new GenerationRejectedException(rejected.Reason.ToString(), rejected.RetryAfter, rejected.Message, rejected);
-            }
-            catch (Exception invalid) when (IsPlanError(invalid))
-            {
-                // The silo's planner found the request impossible (unknown modality, wrong token count…): a caller error.
-                throw new InvalidGenerationRequestException(new Dictionary<string, string[]> { ["request"] = [invalid.Message] });
-            }
-        }
+        return RejectedStartRetry.RunAsync(() => StartOnceAsync(request, id, cancellationToken), options.RetryRejectedStartsFor,
+            cancellationToken: cancellationToken);
     }
 
-    private static bool IsTransient(RejectionReason reason) =>
-        reason is RejectionReason.QueueFull or RejectionReason.ClientConcurrencyLimit or RejectionReason.Draining or RejectionReason.NoDevice;
-
-    /// <summary>The rejection's retry-after (at least 50 ms), or null when waiting it would pass <paramref name="retryUntil"/>.</summary>
-    private static TimeSpan? RetryDelay(ServingRejectedException rejected, DateTimeOffset retryUntil)
+    private async Task<SessionStatus> StartOnceAsync(SessionRequest request, string id, CancellationToken cancellationToken)
     {
-        var delay = rejected.RetryAfter < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : rejected.RetryAfter;
-        return DateTimeOffset.UtcNow + delay <= retryUntil ? delay : null;
+        try
+        {
+            return await Session(id).Start(request, cancellationToken);
+        }
+        catch (ServingRejectedException rejected)
+        {
+            throw new GenerationRejectedException(rejected.Reason.ToString(), rejected.RetryAfter, rejected.Message, rejected);
+        }
+        catch (Exception invalid) when (IsPlanError(invalid))
+        {
+            // The silo's planner found the request impossible (unknown modality, wrong token count…): a caller error.
+            throw new InvalidGenerationRequestException(new Dictionary<string, string[]> { ["request"] = [invalid.Message] });
+        }
     }
 
     /// <summary>Model versions loaded in the cluster, per silo and device.</summary>

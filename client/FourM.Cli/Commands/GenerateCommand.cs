@@ -13,18 +13,21 @@ public sealed class GenerateCommand : ICliCommand
     public IReadOnlyList<string> Path => ["generate"];
     public string Usage => $"generate {ServingConnections.Usage} [--model id] [--caption TEXT] [--tokens modality=ids.json] [--image modality=photo.png] " +
                            "--target tok_rgb@224[,...] [--steps 8] [--scheme roar|maskgit|autoregressive] [--temperature 1] [--cfg 1] " +
-                           "[--seed n] [--priority interactive|standard|batch] [--request request.json] [--out DIR] [--no-wait]";
+                           "[--seed n] [--priority interactive|standard|batch] [--request request.json] [--out DIR] [--no-wait] [--retry-for SECONDS]";
     public string Summary => "submit a generation to the serving platform, print its steps, save its outputs (tokens, text, PNG)";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var cl = new CommandLine(args, new HashSet<string> { "no-wait" });
         var request = BuildRequest(cl);
+        var retryFor = TimeSpan.FromSeconds(cl.GetInt("retry-for", 0));
+        if (retryFor < TimeSpan.Zero) throw new UsageException("--retry-for must be 0 or more seconds");
         await using var connection = await ServingConnections.OpenAsync(cl, cancellationToken);
         SessionStatus status;
         try
         {
-            status = await connection.CreateAsync(request, cancellationToken);
+            status = await RejectedStartRetry.RunAsync(() => connection.CreateAsync(request, cancellationToken), retryFor,
+                (rejected, wait) => Console.Error.WriteLine($"rejected ({rejected.Reason}); retrying in {wait.TotalSeconds:0.#} s"), cancellationToken);
         }
         catch (GenerationRejectedException rejected)
         {

@@ -45,3 +45,30 @@ public sealed class RejectedStartRetryTests(GatewayHarness harness) : IClassFixt
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
     }
 }
+
+/// <summary>The retry loop itself, with scripted starts.</summary>
+public sealed class RejectedStartRetryLoopTests
+{
+    [Fact]
+    public async Task Transient_rejections_are_retried_within_the_budget_and_permanent_ones_surface_at_once()
+    {
+        int attempts = 0;
+        var waits = new List<TimeSpan>();
+        var result = await RejectedStartRetry.RunAsync(() => ++attempts <= 2
+                ? throw new GenerationRejectedException("ClientConcurrencyLimit", TimeSpan.FromMilliseconds(10), "cap")
+                : Task.FromResult("started"),
+            TimeSpan.FromSeconds(5), (_, wait) => waits.Add(wait));
+        Assert.Equal("started", result);
+        Assert.Equal(3, attempts);
+        Assert.Equal([RejectedStartRetry.MinimumWait, RejectedStartRetry.MinimumWait], waits);
+
+        attempts = 0;
+        var permanent = await Assert.ThrowsAsync<GenerationRejectedException>(() => RejectedStartRetry.RunAsync<string>(() =>
+        {
+            attempts++;
+            throw new GenerationRejectedException("UnknownModel", TimeSpan.FromMilliseconds(10), "no such model");
+        }, TimeSpan.FromSeconds(5)));
+        Assert.Equal("UnknownModel", permanent.Reason);
+        Assert.Equal(1, attempts);
+    }
+}
