@@ -1,6 +1,7 @@
 using FourM.Generation.Batching;
 using FourM.Generation.Modalities;
 using FourM.Generation.Sequences;
+using FourM.Model.Embeddings;
 
 namespace FourM.Generation.Initialisation;
 
@@ -148,9 +149,7 @@ public static class SampleInitialisers
     /// <summary>Token ids within the modality's vocabulary, when the catalog knows it (the model checks again at its embedding).</summary>
     private static void CheckVocabulary(ModalityDescriptor modality, long[] tokens)
     {
-        if (modality.VocabSize is not { } vocab || tokens.Length == 0) return;
-        long min = tokens.Min(), max = tokens.Max();
-        if (min < 0 || max >= vocab)
-            throw new GenerationPlanException($"input '{modality.Name}': token ids must lie in [0, {vocab}), found [{min}, {max}]");
+        if (modality.VocabSize is { } vocab && HostInputChecks.OutOfVocabulary(tokens, vocab) is var (min, max))
+            throw new GenerationPlanException($"input '{modality.Name}': {HostInputChecks.VocabularyRule(vocab, min, max)}");
     }
 }

@@ -111,10 +111,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         // Generation feeds back ids sampled from this model's own logits head, so they are always in range; the range check
         // would cost two device→host syncs per decoded token.
         var embedding = Model.DecoderEmbeddingFor(target);
-        bool validate = embedding.ValidateInputs;
-        embedding.ValidateInputs = false;
-        try { return embedding.EmbedTokens(ids); }
-        finally { embedding.ValidateInputs = validate; }
+        return HostInputChecks.WithoutDeviceChecks(embedding, () => embedding.EmbedTokens(ids));
     }
 
     public Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask) =>

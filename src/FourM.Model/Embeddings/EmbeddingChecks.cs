@@ -15,7 +15,7 @@ internal static class EmbeddingChecks
             var min = wide.min().item<long>();
             var max = wide.max().item<long>();
             if (min < 0 || max >= vocabSize)
-                throw new ArgumentException($"modality '{modality}': token ids must lie in [0, {vocabSize}), found [{min}, {max}]");
+                throw new ArgumentException($"modality '{modality}': {HostInputChecks.VocabularyRule(vocabSize, min, max)}");
         }
         return wide;
     }

@@ -10,16 +10,25 @@ public static class HostInputChecks
     /// <summary>Every id within [0, <paramref name="vocabSize"/>).</summary>
     public static void TokenIds(ReadOnlySpan<long> ids, long vocabSize, string modality)
     {
-        if (ids.IsEmpty) return;
+        if (OutOfVocabulary(ids, vocabSize) is var (min, max))
+            throw new ArgumentException($"modality '{modality}': {VocabularyRule(vocabSize, min, max)}");
+    }
+
+    /// <summary>The ids' range when some id lies outside [0, <paramref name="vocabSize"/>); null when all fit (or there are none).</summary>
+    public static (long Min, long Max)? OutOfVocabulary(ReadOnlySpan<long> ids, long vocabSize)
+    {
+        if (ids.IsEmpty) return null;
         long min = long.MaxValue, max = long.MinValue;
         foreach (var id in ids)
         {
             if (id < min) min = id;
             if (id > max) max = id;
         }
-        if (min < 0 || max >= vocabSize)
-            throw new ArgumentException($"modality '{modality}': token ids must lie in [0, {vocabSize}), found [{min}, {max}]");
+        return min < 0 || max >= vocabSize ? (min, max) : null;
     }
+
+    /// <summary>The broken rule as the model's checks word it.</summary>
+    public static string VocabularyRule(long vocabSize, long min, long max) => $"token ids must lie in [0, {vocabSize}), found [{min}, {max}]";
 
     /// <summary>Sequences: the valid tokens of every row (mask false) fit the position table's <paramref name="positionRows"/>.</summary>
     public static void PositionCount(ReadOnlySpan<bool> mask, int batch, long positionRows, string modality)
