@@ -17,7 +17,7 @@ public sealed class BenchForwardCommand : ICliCommand
     public IReadOnlyList<string> Path => ["bench", "forward"];
 
     public string Usage => "bench forward [--sizes B,L,XL] [--batch 1,8,32] [--dtype bf16|fp16|fp32] [--device cuda|cpu] " +
-                           "[--kernel exact|fused] [--iters 20] [--warmup 3] [--matmul-size 8192]";
+                           "[--kernel exact|fused] " + MlpLayoutOption.Usage + " [--iters 20] [--warmup 3] [--matmul-size 8192]";
 
     public string Summary => "median ms per 4M-7 forward (encoder 400 tokens, decoder 196) for random-weight presets";
 
@@ -35,6 +35,7 @@ public sealed class BenchForwardCommand : ICliCommand
             "fused" => AttentionKernel.Fused,
             var other => throw new UsageException($"--kernel must be exact or fused, not '{other}'"),
         };
+        var mlpLayout = MlpLayoutOption.Parse(cl);
         var iters = cl.GetInt("iters", deviceName == "cuda" ? 20 : 3);
         var warmup = cl.GetInt("warmup", deviceName == "cuda" ? 3 : 1);
         if (iters < 1 || warmup < 0) throw new UsageException("--iters must be at least 1 and --warmup non-negative");
@@ -53,6 +54,7 @@ public sealed class BenchForwardCommand : ICliCommand
         var matmulSize = cl.GetInt("matmul-size", deviceName == "cuda" ? 8192 : 1024);
 
         Console.WriteLine($"# fourm bench forward: device {deviceName}, dtype {cl.Get("dtype", "bf16")}, kernel {kernel.ToString().ToLowerInvariant()}, " +
+                          $"mlp {(mlpLayout ?? FourMModel.DefaultMlpLayout(device.type)).ToString().ToLowerInvariant()}, " +
                           $"encoder {BenchForwardWorkload.EncoderTokens} tokens, decoder {BenchForwardWorkload.DecoderTokens} tokens, warmup {warmup}, iters {iters}, input validation off");
         Console.WriteLine($"# matmul bf16 {matmulSize}^3: {MatmulProbe.MeasureTflops(device, matmulSize, deviceName == "cuda" ? 20 : 3):F1} TFLOP/s");
         Console.WriteLine($"{"size",-6}{"params_M",10}{"batch",7}{"median_ms",12}{"p10_ms",10}{"p90_ms",10}{"tokens_per_s",14}{"TFLOP/s",10}");
@@ -62,6 +64,7 @@ public sealed class BenchForwardCommand : ICliCommand
             var config = FourMPresets.Create(size, FourMVariant.SwiGluNoBias);
             using var model = FourMModel.CreateRandom(config, seed: 0, dtype, device);
             model.Kernel = kernel;
+            if (mlpLayout is { } layout) model.MlpLayout = layout;
             // The inputs are valid by construction; id checks would add device round trips the PyTorch baseline does not make.
             model.ValidateInputs = false;
             var parameters = ParameterCount.Of(model).Total;

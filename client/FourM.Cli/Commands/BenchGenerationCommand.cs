@@ -21,12 +21,12 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N]";
+                           "[--attention exact|fused] [--attention-deviation] " + MlpLayoutOption.Usage + " [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "profile" });
+        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "mlp-deviation", "profile" });
         var device = ParseDevice(cl.Get("device", cuda.is_available() ? "cuda" : "cpu"));
         var dtype = ParseDtype(cl.Get("dtype", device.type == DeviceType.CUDA ? "bf16" : "fp32"));
         var sizes = (cl.Get("sizes") ?? "B,L,XL").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -35,12 +35,14 @@ public sealed class BenchGenerationCommand : ICliCommand
         foreach (var s in scenarios)
             if (!GenerationBenchmarkScenarios.Names.Contains(s)) throw new UsageException($"unknown scenario '{s}' (t2i, rgb2x)");
         if (batches.Any(b => b < 1)) throw new UsageException("--batch values must be positive");
-        var kernel = cl.Get("attention", "exact") switch
+        AttentionKernel? kernel = cl.Get("attention") switch
         {
+            null => null,
             "exact" => AttentionKernel.Exact,
             "fused" => AttentionKernel.Fused,
             var other => throw new UsageException($"--attention must be exact or fused, not '{other}'"),
         };
+        var mlpLayout = MlpLayoutOption.Parse(cl);
         int runs = cl.GetInt("runs", 1);
         int matmul = cl.GetInt("matmul", device.type == DeviceType.CUDA ? 8192 : 1024);
         long seed = cl.GetInt("seed", 0);
@@ -49,7 +51,7 @@ public sealed class BenchGenerationCommand : ICliCommand
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel}, {runs} timed run(s) after a warm-up");
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -58,11 +60,19 @@ public sealed class BenchGenerationCommand : ICliCommand
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var model = FourMModel.CreateRandom(Config(size, cl), 7, dtype, device);
-            if (cl.Has("attention-deviation")) Console.WriteLine(AttentionDeviation(model, label, captionTokens, pixels));
-            model.Kernel = kernel;
+            var defaultKernel = model.Kernel;
+            var defaultLayout = model.MlpLayout;
+            if (cl.Has("attention-deviation"))
+                Console.WriteLine(Deviation(model, $"attention fused vs exact, {label}", captionTokens, pixels,
+                    m => m.Kernel = AttentionKernel.Exact, m => m.Kernel = AttentionKernel.Fused));
+            if (cl.Has("mlp-deviation"))
+                Console.WriteLine(Deviation(model, $"mlp aligned vs reference, {label}", captionTokens, pixels,
+                    m => m.MlpLayout = MlpLayout.Reference, m => m.MlpLayout = MlpLayout.Aligned));
+            model.MlpLayout = mlpLayout ?? defaultLayout;
+            model.Kernel = kernel ?? defaultKernel;
             // After the model's own choice (fused on CUDA turns cuDNN attention off), so an explicit set wins.
             if (sdpa is not null) FusedAttentionBackends.Enable(sdpa);
-            if (kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
+            if (model.Kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
             var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
             foreach (var scenario in scenarios)
@@ -156,10 +166,11 @@ public sealed class BenchGenerationCommand : ICliCommand
     private static void Sync(Tensor t) => _ = t.narrow(0, 0, 1).to(ScalarType.Float32).sum().item<float>();
 
     /// <summary>
-    /// Fused (SDPA) against exact attention on the first step of each scenario (guided ROAR): the largest logit difference and
-    /// how often the argmax and the sampled token agree.
+    /// A numerics variant (fused attention, aligned MLP) against its baseline on the first step of each scenario (guided ROAR):
+    /// the largest logit difference and how often the argmax and the sampled token agree. Leaves the model at the baseline.
     /// </summary>
-    private static string AttentionDeviation(FourMModel model, string label, long[] captionTokens, float[] pixels)
+    private static string Deviation(FourMModel model, string title, long[] captionTokens, float[] pixels,
+        Action<FourMModel> baseline, Action<FourMModel> variant)
     {
         var lines = new List<string>();
         foreach (var (name, request) in new[]
@@ -169,24 +180,25 @@ public sealed class BenchGenerationCommand : ICliCommand
                  })
         {
             var job = new GenerationSession(request).NextJob();
-            var (exactLogits, exactTokens) = FirstStep(model, AttentionKernel.Exact, job);
-            var (fusedLogits, fusedTokens) = FirstStep(model, AttentionKernel.Fused, job);
-            using var diff = (exactLogits - fusedLogits).abs();
+            baseline(model);
+            var (baseLogits, baseTokens) = FirstStep(model, job);
+            variant(model);
+            var (variantLogits, variantTokens) = FirstStep(model, job);
+            using var diff = (baseLogits - variantLogits).abs();
             double maxDiff = diff.max().item<float>(), meanDiff = diff.mean().item<float>();
-            using var argmaxAgree = exactLogits.argmax(-1).eq(fusedLogits.argmax(-1)).to(ScalarType.Float32).mean();
-            double tokensAgree = exactTokens.Zip(fusedTokens).Count(p => p.First == p.Second) / (double)exactTokens.Length;
+            using var argmaxAgree = baseLogits.argmax(-1).eq(variantLogits.argmax(-1)).to(ScalarType.Float32).mean();
+            double tokensAgree = baseTokens.Zip(variantTokens).Count(p => p.First == p.Second) / (double)baseTokens.Length;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"attention fused vs exact, {label} {name} step 0: max |Δlogit| {maxDiff:E2}, mean {meanDiff:E2}, argmax agree {argmaxAgree.item<float>() * 100:F1}%, sampled tokens agree {tokensAgree * 100:F1}%"));
-            exactLogits.Dispose();
-            fusedLogits.Dispose();
+                $"{title} {name} step 0: max |Δlogit| {maxDiff:E2}, mean {meanDiff:E2}, argmax agree {argmaxAgree.item<float>() * 100:F1}%, sampled tokens agree {tokensAgree * 100:F1}%"));
+            baseLogits.Dispose();
+            variantLogits.Dispose();
         }
-        model.Kernel = AttentionKernel.Exact;
+        baseline(model);
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static (Tensor Logits, long[] Tokens) FirstStep(FourMModel model, AttentionKernel kernel, StepJob job)
+    private static (Tensor Logits, long[] Tokens) FirstStep(FourMModel model, StepJob job)
     {
-        model.Kernel = kernel;
         Tensor? captured = null;
         var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions
         {

@@ -29,6 +29,9 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         _autoregressive = new AutoregressiveStep(network, _catalog, _options, sentinelIds ?? TextTokenizerEncoder.Default.SentinelIds);
     }
 
+    /// <summary>The network it runs (hosts read the loaded model's settings through it).</summary>
+    public IGenerationNetwork Network => _network;
+
     private double PassCostTokens => _options.PassCostTokens ?? StepRunnerOptions.DefaultPassCostTokens(_network.Device, _network.Dim);
 
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
@@ -44,7 +47,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     public IReadOnlyList<ContextHandle> EncodeBatch(IReadOnlyList<StepJob> jobs)
     {
-        using var noGrad = torch.no_grad();
+        using var inference = torch.inference_mode();
         using var scope = NewDisposeScope();
         _options.Profile?.Start();
         foreach (var job in jobs) Validate(job);
@@ -66,7 +69,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     public IReadOnlyList<StepResult> DecodeBatch(IReadOnlyList<(StepJob Job, ContextHandle Context)> work)
     {
-        using var noGrad = torch.no_grad();
+        using var inference = torch.inference_mode();
         var results = new StepResult?[work.Count];
         try
         {

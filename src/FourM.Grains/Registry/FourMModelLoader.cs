@@ -4,6 +4,7 @@ using FourM.Generation.Sequences;
 using FourM.Model;
 using FourM.Model.Configuration;
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp;
 
 namespace FourM.Grains.Registry;
@@ -22,6 +23,8 @@ public sealed class FourMModelLoader : IModelLoader
         var network = model.IsRandom
             ? FourMModel.CreateRandom(RandomConfig(model.RandomPreset), model.Seed, dtype, torchDevice)
             : FourMModel.Load(directory ?? throw new ArgumentException($"model {model.Key} has no checkpoint directory"), dtype, torchDevice);
+        if (model.Attention != "auto") network.Kernel = model.Attention == "fused" ? AttentionKernel.Fused : AttentionKernel.Exact;
+        if (model.MlpLayout != "auto") network.MlpLayout = model.MlpLayout == "aligned" ? MlpLayout.Aligned : MlpLayout.Reference;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
         return new StepBatchRunner(new FourMModelNetwork(network), sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }

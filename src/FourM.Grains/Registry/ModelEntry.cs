@@ -8,6 +8,16 @@ public sealed class ModelEntry
     /// <summary>A local directory/file, <c>hf://owner/name[@revision]</c>, or <c>random:{preset}</c> (random weights, for tests and smoke runs).</summary>
     public string Source { get; set; } = "random:tiny";
     public string DType { get; set; } = "float32";
+    /// <summary>
+    /// <c>auto</c> (fused on CUDA, exact elsewhere), <c>exact</c> (the reference's masked softmax) or <c>fused</c>
+    /// (<c>scaled_dot_product_attention</c>: faster for batched steps on CUDA, same maths up to rounding; docs/benchmarks.md).
+    /// </summary>
+    public string Attention { get; set; } = "auto";
+    /// <summary>
+    /// <c>auto</c> (aligned on CUDA, reference elsewhere), <c>reference</c> or <c>aligned</c>: the feed-forward's hidden width as in
+    /// the checkpoint or zero-padded to a multiple of 64 for tensor-core GEMMs (docs/model.md).
+    /// </summary>
+    public string MlpLayout { get; set; } = "auto";
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
@@ -25,5 +35,7 @@ public sealed class ModelEntry
         if (string.IsNullOrWhiteSpace(Version) || Version.Contains('@') || Version.Contains(',')) throw new ArgumentException($"model {Id}: version '{Version}' must be non-empty without '@' or ','");
         if (string.IsNullOrWhiteSpace(Source)) throw new ArgumentException($"model {Id}: no source (a path, hf://owner/name[@revision] or random:<preset>)");
         if (DType is not ("float32" or "bfloat16" or "float16")) throw new ArgumentException($"model {Id}: dtype '{DType}' must be float32, bfloat16 or float16");
+        if (Attention is not ("auto" or "exact" or "fused")) throw new ArgumentException($"model {Id}: attention '{Attention}' must be auto, exact or fused");
+        if (MlpLayout is not ("auto" or "reference" or "aligned")) throw new ArgumentException($"model {Id}: mlp layout '{MlpLayout}' must be auto, reference or aligned");
     }
 }

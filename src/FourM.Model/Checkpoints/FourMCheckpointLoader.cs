@@ -27,6 +27,7 @@ public static class FourMCheckpointLoader
         try
         {
             var report = LoadInto(model, file, allowUnexpected);
+            model.UseDeviceDefaults();
             return new LoadedCheckpoint(model, report, source);
         }
         catch
@@ -98,6 +99,8 @@ public static class FourMCheckpointLoader
             if (unexpected.Count > 0) parts.Add($"unknown keys: {string.Join(", ", unexpected)}");
             throw new SafetensorsFormatException(file.Path, $"checkpoint does not match the model built from its config ({string.Join("; ", parts)})");
         }
+        // An aligned model's padded copies were made from the old weights.
+        if (model.MlpLayout == Modules.MlpLayout.Aligned) model.MlpLayout = Modules.MlpLayout.Aligned;
         return new CheckpointLoadReport(file.Path, loaded, aliased, zeroBias, recomputed, missing, unexpected);
     }
 

@@ -31,6 +31,13 @@ public sealed class DecoderBlock : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The feed-forward's <see cref="Modules.MlpLayout"/>.</summary>
+    public MlpLayout MlpLayout
+    {
+        get => ((IFeedForward)mlp).Layout;
+        set => ((IFeedForward)mlp).Layout = value;
+    }
+
     public AttentionKernel Kernel
     {
         get => self_attn.Kernel;

@@ -22,6 +22,13 @@ public sealed class EncoderBlock : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The feed-forward's <see cref="Modules.MlpLayout"/>.</summary>
+    public MlpLayout MlpLayout
+    {
+        get => ((IFeedForward)mlp).Layout;
+        set => ((IFeedForward)mlp).Layout = value;
+    }
+
     public AttentionKernel Kernel
     {
         get => attn.Kernel;

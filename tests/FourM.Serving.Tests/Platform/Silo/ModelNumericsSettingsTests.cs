@@ -1,0 +1,43 @@
+using FourM.Generation.Batching;
+using FourM.Generation.Network;
+using FourM.Grains.Registry;
+using FourM.Model.Modules;
+using Xunit;
+
+namespace FourM.Serving.Tests.Platform.Silo;
+
+/// <summary><c>FourM:Models:N:Attention</c> and <c>MlpLayout</c> reach the loaded model; bad values are refused by name.</summary>
+public sealed class ModelNumericsSettingsTests
+{
+    [Theory]
+    [InlineData("auto", "auto", AttentionKernel.Exact, MlpLayout.Reference)]
+    [InlineData("fused", "auto", AttentionKernel.Fused, MlpLayout.Reference)]
+    [InlineData("fused", "aligned", AttentionKernel.Fused, MlpLayout.Aligned)]
+    [InlineData("exact", "reference", AttentionKernel.Exact, MlpLayout.Reference)]
+    public void The_loader_applies_the_entrys_attention_and_mlp_layout(string attention, string layout, AttentionKernel kernel, MlpLayout mlp)
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout };
+        entry.Validate();
+        var runner = (StepBatchRunner)new FourMModelLoader().Load(entry, null, "cpu");
+        var model = ((FourMModelNetwork)runner.Network).Model;
+        try
+        {
+            Assert.Equal(kernel, model.Kernel);
+            Assert.Equal(mlp, model.MlpLayout);   // auto on CPU: exact attention, the reference layout
+        }
+        finally
+        {
+            model.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("flash", "auto", "attention 'flash' must be auto, exact or fused")]
+    [InlineData("exact", "padded", "mlp layout 'padded' must be auto, reference or aligned")]
+    public void Unknown_values_are_refused_with_the_setting_named(string attention, string layout, string message)
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout };
+        var error = Assert.Throws<ArgumentException>(entry.Validate);
+        Assert.Contains(message, error.Message);
+    }
+}
