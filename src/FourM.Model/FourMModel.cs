@@ -201,6 +201,17 @@ public sealed class FourMModel : nn.Module
         return encoder_norm.forward(x).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// <see cref="Encode"/> on packed tokens x = tokens + emb (T,D) of rows of different lengths: per-token layers see only the
+    /// T tokens, attention the padded rows of <paramref name="packing"/>. Same function as the padded call, rounded differently.
+    /// </summary>
+    public Tensor EncodePacked(Tensor x, TokenPacking packing)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var block in encoder) x = block.ForwardPacked(x, packing);
+        return encoder_norm.forward(x).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Decoder context: <c>decoder_proj_context(encoder_output) + encoder_emb</c>.</summary>
     public Tensor ProjectContext(Tensor encoderOutput, Tensor encoderEmb)
     {

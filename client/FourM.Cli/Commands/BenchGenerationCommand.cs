@@ -21,7 +21,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] " + MlpLayoutOption.Usage + " [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N]";
+                           "[--attention exact|fused] [--attention-deviation] " + MlpLayoutOption.Usage + " [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -51,7 +51,7 @@ public sealed class BenchGenerationCommand : ICliCommand
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, {runs} timed run(s) after a warm-up");
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {PackedOption(cl)?.ToString() ?? "default"}, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -74,7 +74,9 @@ public sealed class BenchGenerationCommand : ICliCommand
             if (sdpa is not null) FusedAttentionBackends.Enable(sdpa);
             if (model.Kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
-            var runner = new StepBatchRunner(new FourMModelNetwork(model), options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
+            var network = new FourMModelNetwork(model);
+            network.PacksEncoderTokens = PackedOption(cl) ?? network.PacksEncoderTokens;
+            var runner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {
@@ -207,6 +209,15 @@ public sealed class BenchGenerationCommand : ICliCommand
         var result = runner.RunBatch([job])[0];
         return (captured!, result.State[job.Step.TargetDomain].Tokens);
     }
+
+    /// <summary><c>--packed on|off</c>: the encoder on packed tokens or padded rows; absent = the network's default for its device.</summary>
+    internal static bool? PackedOption(CommandLine cl) => cl.Get("packed") switch
+    {
+        null => null,
+        "on" => true,
+        "off" => false,
+        var other => throw new UsageException($"--packed must be on or off, not '{other}'"),
+    };
 
     private static Device ParseDevice(string text) => text switch
     {

@@ -17,7 +17,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250] [--profile] [--pass-cost-tokens N] [--attention exact|fused] " + MlpLayoutOption.Usage;
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250] [--profile] [--pass-cost-tokens N] [--attention exact|fused] " + MlpLayoutOption.Usage + " [--packed on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -77,13 +77,14 @@ public sealed class BenchServingCommand : ICliCommand
         };
         if (MlpLayoutOption.Parse(cl) is { } layout) model.MlpLayout = layout;
         var network = new FourMModelNetwork(model);
+        network.PacksEncoderTokens = BenchGenerationCommand.PackedOption(cl) ?? network.PacksEncoderTokens;
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
         var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
         var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;
         double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
         var baselineRunner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";

@@ -1,4 +1,5 @@
 using FourM.Generation.Network;
+using FourM.Model.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,9 +22,17 @@ public sealed class EncoderInputBatch
     /// <summary>The samples that have a row, in row order.</summary>
     public required int[] Rows { get; init; }
     public required long MaxLength { get; init; }
+    /// <summary>
+    /// Set when built packed: <see cref="Content"/> and <see cref="Embedding"/> are then (T, D), the rows' valid tokens back to
+    /// back in row order, and this maps them to the padded (rows, max) layout.
+    /// </summary>
+    public TokenPacking? Packing { get; init; }
 
-    /// <summary>Builds the batch; returns null when no sample has an input token. Tensors belong to the caller's dispose scope.</summary>
-    public static EncoderInputBatch? Build(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
+    /// <summary>
+    /// Builds the batch, padded or <paramref name="packed"/>; returns null when no sample has an input token. Tensors belong to
+    /// the caller's dispose scope.
+    /// </summary>
+    public static EncoderInputBatch? Build(IGenerationNetwork network, IReadOnlyList<SampleState> samples, bool packed = false)
     {
         var lengths = new long[samples.Count];
         var inputs = new List<(int Sample, ModalityState State, long[] Valid)>();
@@ -68,12 +77,37 @@ public sealed class EncoderInputBatch
             for (int k = 0; k < valid.Length; k++) index[at + k] = start + valid[k];
             cursor[sample] += valid.Length;
         }
+        if (packed) return BuildPacked(network, contents, embeddings, index, lengths, rows, maxLength);
         var zero = torch.zeros(1, network.Dim, dtype: contents[0].dtype, device: network.Device);
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => torch.cat([.. parts, zero], 0).index_select(0, gather).reshape(rows.Length, maxLength, network.Dim);
         return new EncoderInputBatch
         {
             Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = rows, MaxLength = maxLength,
+        };
+    }
+
+    /// <summary>The padded layout's gather index, kept only at each row's valid tokens, plus where they sit in that layout.</summary>
+    private static EncoderInputBatch BuildPacked(IGenerationNetwork network, List<Tensor> contents, List<Tensor> embeddings, long[] paddedIndex,
+        long[] lengths, int[] rows, long maxLength)
+    {
+        long total = rows.Sum(s => lengths[s]);
+        var index = new long[total];
+        var positions = new long[total];
+        long at = 0;
+        for (int r = 0; r < rows.Length; r++)
+            for (long k = 0; k < lengths[rows[r]]; k++, at++)
+            {
+                index[at] = paddedIndex[r * maxLength + k];
+                positions[at] = r * maxLength + k;
+            }
+        var gather = DeviceArrays.Copy(index, network.Device);
+        Tensor Gather(List<Tensor> parts) => (parts.Count == 1 ? parts[0] : torch.cat([.. parts], 0)).index_select(0, gather);
+        var packing = new TokenPacking(DeviceArrays.Copy(positions, network.Device), rows.Length, maxLength,
+            EncoderPass.PaddingMask(rows.Select(s => lengths[s]).ToArray(), maxLength, network.Device));
+        return new EncoderInputBatch
+        {
+            Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = rows, MaxLength = maxLength, Packing = packing,
         };
     }
 

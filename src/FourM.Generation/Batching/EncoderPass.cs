@@ -18,8 +18,20 @@ public static class EncoderPass
     {
         using var scope = NewDisposeScope();
         var result = new Tensor[samples.Count];
-        var batch = EncoderInputBatch.Build(network, samples);
-        if (batch is not null)
+        var batch = EncoderInputBatch.Build(network, samples, network.PacksEncoderTokens);
+        if (batch?.Packing is { } packing)
+        {
+            // Packed rows lie back to back: each sample's context is a slice, no padding to cut off.
+            var context = network.ProjectContext(network.EncodePacked(batch.Content.Plus(batch.Embedding), packing), batch.Embedding);
+            long offset = 0;
+            foreach (var row in batch.Rows)
+            {
+                result[row] = context.narrow(0, offset, batch.Lengths[row]).MoveToOuterDisposeScope();
+                offset += batch.Lengths[row];
+            }
+            packing.Dispose();
+        }
+        else if (batch is not null)
         {
             var padding = PaddingMask(batch.Rows.Select(s => batch.Lengths[s]).ToArray(), batch.MaxLength, network.Device);
             var output = network.Encode(batch.Content.Plus(batch.Embedding), padding);

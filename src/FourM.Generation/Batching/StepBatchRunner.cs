@@ -159,8 +159,13 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     }
 
     /// <summary>One padded encoder pass per group of rows of similar input length (<see cref="LengthGroups"/>).</summary>
-    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) =>
-        LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), PassCostTokens,
+    /// <summary>
+    /// One padded encoder pass per group of rows of similar length (<see cref="LengthGroups"/>), or one packed pass for all
+    /// rows: packed GEMMs do no work on padding, so splitting would only add passes.
+    /// </summary>
+    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) => _network.PacksEncoderTokens
+        ? EncoderPass.Encode(_network, samples)
+        : LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), PassCostTokens,
             rows => EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList()));
 
     /// <summary>One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>).</summary>

@@ -3,6 +3,7 @@ using FourM.Generation.Modalities;
 using FourM.Model;
 using FourM.Model.Embeddings;
 using FourM.Model.Modalities;
+using FourM.Model.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,6 +60,16 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     }
 
     public Tensor Encode(Tensor tokens, Tensor? paddingMask) => Model.Encode(tokens, paddingMask?.unsqueeze(1));
+
+    /// <summary>
+    /// Off by default. On an H200 packing made lockstep batches whose rows differ in length (guided T2I: the unconditional
+    /// rows lack the caption) faster for B (T2I batch 32: 0.067 against 0.089 s/sample, the homogeneous serving baseline 24–28
+    /// against 19 samples/s), but L T2I 8 % slower and mixed serving no faster (docs/benchmarks.md); the CPU's goldens and
+    /// batch-invariance tests check the padded path's bits.
+    /// </summary>
+    public bool PacksEncoderTokens { get; set; }
+
+    public Tensor EncodePacked(Tensor tokens, TokenPacking packing) => Model.EncodePacked(tokens, packing);
 
     public Tensor ProjectContext(Tensor encoded, Tensor embedding) => Model.ProjectContext(encoded, embedding);
 

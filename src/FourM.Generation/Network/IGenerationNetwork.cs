@@ -30,6 +30,15 @@ public interface IGenerationNetwork
     /// <summary>Encoder blocks and final norm on (B, N, D) with a (B, N) padding mask (null: no padding).</summary>
     Tensor Encode(Tensor tokens, Tensor? paddingMask);
 
+    /// <summary>
+    /// Whether the encoder runs on packed tokens (<see cref="EncodePacked"/>) instead of padded rows: less GEMM work for rows of
+    /// different lengths, the same function up to rounding.
+    /// </summary>
+    bool PacksEncoderTokens { get; }
+
+    /// <summary>Encoder blocks and final norm on packed tokens (T, D): the valid tokens of the packing's rows, row after row.</summary>
+    Tensor EncodePacked(Tensor tokens, FourM.Model.Modules.TokenPacking packing);
+
     /// <summary>Decoder context: <c>decoder_proj_context(encoded) + emb</c>.</summary>
     Tensor ProjectContext(Tensor encoded, Tensor embedding);
 

@@ -26,7 +26,7 @@ public sealed class FourMModelLoader : IModelLoader
         if (model.Attention != "auto") network.Kernel = model.Attention == "fused" ? AttentionKernel.Fused : AttentionKernel.Exact;
         if (model.MlpLayout != "auto") network.MlpLayout = model.MlpLayout == "aligned" ? MlpLayout.Aligned : MlpLayout.Reference;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
-        return new StepBatchRunner(new FourMModelNetwork(network), sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
+        return new StepBatchRunner(new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder }, sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }
 
     public IReadOnlyList<string> Modalities(ModelEntry model, string? directory)

@@ -18,6 +18,8 @@ public sealed class ModelEntry
     /// the checkpoint or zero-padded to a multiple of 64 for tensor-core GEMMs (docs/model.md).
     /// </summary>
     public string MlpLayout { get; set; } = "auto";
+    /// <summary>Run the encoder on packed tokens instead of padded rows (<c>FourMModelNetwork.PacksEncoderTokens</c>; default off).</summary>
+    public bool PackedEncoder { get; set; }
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>

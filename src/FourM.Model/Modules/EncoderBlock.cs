@@ -35,6 +35,15 @@ public sealed class EncoderBlock : nn.Module
         set => attn.Kernel = value;
     }
 
+    /// <summary>The same block on packed tokens x (T,D) (see <see cref="TokenPacking"/>).</summary>
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing)
+    {
+        using var scope = NewDisposeScope();
+        x = x.Plus(attn.ForwardPacked(norm1.forward(x), packing));
+        x = x.Plus(mlp.forward(norm2.forward(x)));
+        return x.MoveToOuterDisposeScope();
+    }
+
     /// <summary>x (B,N,D); mask (B,1,N) or (B,N,N), True = blocked.</summary>
     public Tensor Forward(Tensor x, Tensor? mask)
     {

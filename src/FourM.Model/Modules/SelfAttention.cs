@@ -56,10 +56,25 @@ public sealed class SelfAttention : nn.Module
         return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
     }
 
-    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x)
+    /// <summary>
+    /// Packed tokens x (T,D): the projections run on the T tokens, attention on the padded rows; returns (T,D).
+    /// The padding slots' queries, keys and values are zero, the keys blocked by the packing's padding mask.
+    /// </summary>
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing)
     {
-        var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
-        var parts = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+        using var scope = NewDisposeScope();
+        var (q, k, v) = Split(packing.Pad(qkv.forward(x)));
+        var attended = AttentionMath.Attend(q, k, v, packing.PaddingMask?.unsqueeze(1).unsqueeze(1), _scale, Kernel);
+        return proj.forward(packing.Pack(AttentionMath.MergeHeads(attended))).MoveToOuterDisposeScope();
+    }
+
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) => Split(qkv.forward(x));
+
+    /// <summary>(B,N,3D) fused projections → q, k, v (B,H,N,hd), with the optional per-head norms.</summary>
+    private (Tensor Q, Tensor K, Tensor V) Split(Tensor projected)
+    {
+        var (b, n, c) = (projected.shape[0], projected.shape[1], projected.shape[2] / 3);
+        var parts = projected.reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
         Tensor q = parts[0], k = parts[1], v = parts[2];
         if (q_norm is not null) q = q_norm.forward(q);
         if (k_norm is not null) k = k_norm.forward(k);

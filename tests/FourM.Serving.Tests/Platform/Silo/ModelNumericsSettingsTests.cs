@@ -6,7 +6,7 @@ using Xunit;
 
 namespace FourM.Serving.Tests.Platform.Silo;
 
-/// <summary><c>FourM:Models:N:Attention</c> and <c>MlpLayout</c> reach the loaded model; bad values are refused by name.</summary>
+/// <summary><c>FourM:Models:N:Attention</c>, <c>MlpLayout</c> and <c>PackedEncoder</c> reach the loaded model; bad values are refused by name.</summary>
 public sealed class ModelNumericsSettingsTests
 {
     [Theory]
@@ -16,12 +16,15 @@ public sealed class ModelNumericsSettingsTests
     [InlineData("exact", "reference", AttentionKernel.Exact, MlpLayout.Reference)]
     public void The_loader_applies_the_entrys_attention_and_mlp_layout(string attention, string layout, AttentionKernel kernel, MlpLayout mlp)
     {
-        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout };
+        var packed = kernel == AttentionKernel.Fused;
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
         entry.Validate();
         var runner = (StepBatchRunner)new FourMModelLoader().Load(entry, null, "cpu");
-        var model = ((FourMModelNetwork)runner.Network).Model;
+        var network = (FourMModelNetwork)runner.Network;
+        var model = network.Model;
         try
         {
+            Assert.Equal(packed, network.PacksEncoderTokens);
             Assert.Equal(kernel, model.Kernel);
             Assert.Equal(mlp, model.MlpLayout);   // auto on CPU: exact attention, the reference layout
         }
