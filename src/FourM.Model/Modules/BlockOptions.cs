@@ -28,12 +28,12 @@ public sealed record BlockOptions(
 
     public LayerNormalization Norm(long dim) => new(dim, NormBias, NormEps, Device, Dtype);
 
-    public nn.Module<Tensor, Tensor> FeedForward()
+    public FeedForwardModule FeedForward()
     {
         // act_layer names a torch.nn class; GELU is the exact (erf) form.
         Func<Tensor, Tensor> activation = Activation == "GELU" ? nn.functional.gelu : x => nn.functional.silu(x);
         return GatedMlp
             ? new GatedMlp(Dim, MlpHidden, MlpBias, activation, Device, Dtype)
-            : new Mlp(Dim, MlpHidden, MlpBias, activation, Device, Dtype);
+            : (FeedForwardModule)new Mlp(Dim, MlpHidden, MlpBias, activation, Device, Dtype);
     }
 }

@@ -16,7 +16,7 @@ public sealed class DecoderBlock : nn.Module
     private readonly LayerNormalization query_norm;
     private readonly LayerNormalization context_norm;
     private readonly LayerNormalization norm2;
-    private readonly nn.Module<Tensor, Tensor> mlp;
+    private readonly FeedForwardModule mlp;
 #pragma warning restore IDE1006
 
     public DecoderBlock(BlockOptions options) : base(nameof(DecoderBlock))
@@ -34,8 +34,8 @@ public sealed class DecoderBlock : nn.Module
     /// <summary>The feed-forward's <see cref="Modules.MlpLayout"/>.</summary>
     public MlpLayout MlpLayout
     {
-        get => ((IFeedForward)mlp).Layout;
-        set => ((IFeedForward)mlp).Layout = value;
+        get => mlp.Layout;
+        set => mlp.Layout = value;
     }
 
     public AttentionKernel Kernel

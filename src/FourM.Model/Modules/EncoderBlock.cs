@@ -10,7 +10,7 @@ public sealed class EncoderBlock : nn.Module
     private readonly LayerNormalization norm1;
     private readonly SelfAttention attn;
     private readonly LayerNormalization norm2;
-    private readonly nn.Module<Tensor, Tensor> mlp;
+    private readonly FeedForwardModule mlp;
 #pragma warning restore IDE1006
 
     public EncoderBlock(BlockOptions options) : base(nameof(EncoderBlock))
@@ -25,8 +25,8 @@ public sealed class EncoderBlock : nn.Module
     /// <summary>The feed-forward's <see cref="Modules.MlpLayout"/>.</summary>
     public MlpLayout MlpLayout
     {
-        get => ((IFeedForward)mlp).Layout;
-        set => ((IFeedForward)mlp).Layout = value;
+        get => mlp.Layout;
+        set => mlp.Layout = value;
     }
 
     public AttentionKernel Kernel

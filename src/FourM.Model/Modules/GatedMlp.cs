@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FourM.Model.Modules;
 
 /// <summary>SwiGLU-style feed-forward: <c>fc2(act(fc1 x) * fc3 x)</c>.</summary>
-public sealed class GatedMlp : nn.Module<Tensor, Tensor>, IFeedForward
+public sealed class GatedMlp : FeedForwardModule
 {
 #pragma warning disable IDE1006
     private readonly Linear fc1;
@@ -13,8 +13,6 @@ public sealed class GatedMlp : nn.Module<Tensor, Tensor>, IFeedForward
 #pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
     private readonly long _hidden;
-    private MlpLayout _layout = MlpLayout.Reference;
-    private PaddedMlpWeights? _padded;
 
     public GatedMlp(long dim, long hidden, bool bias, Func<Tensor, Tensor> activation, Device device, ScalarType dtype) : base(nameof(GatedMlp))
     {
@@ -26,37 +24,17 @@ public sealed class GatedMlp : nn.Module<Tensor, Tensor>, IFeedForward
         RegisterComponents();
     }
 
-    public MlpLayout Layout
-    {
-        get => _layout;
-        set
-        {
-            _padded?.Dispose();
-            _padded = null;
-            _layout = value;
-            long padded = HiddenPadding.Padded(_hidden);
-            if (value != MlpLayout.Aligned || padded == _hidden) return;
-            var (input, inputBias) = HiddenPadding.PadOutputs(fc1, padded);
-            var (gate, gateBias) = HiddenPadding.PadOutputs(fc3, padded);
-            _padded = new PaddedMlpWeights(input, inputBias, gate, gateBias, HiddenPadding.PadInputs(fc2, padded));
-        }
-    }
+    private protected override PaddedMlpWeights? CreatePadded() => PaddedMlpWeights.Create(fc1, fc3, fc2, _hidden);
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        if (_padded is { } p)
+        if (Padded is { } p)
         {
             // The padded units are act(0)·0 = 0 and meet zero columns of the output weight.
             var hidden = _activation(nn.functional.linear(input, p.Input, p.InputBias)).mul(nn.functional.linear(input, p.Gate!, p.GateBias));
             return nn.functional.linear(hidden, p.Output, fc2.bias).MoveToOuterDisposeScope();
         }
         return fc2.forward(_activation(fc1.forward(input)).mul(fc3.forward(input))).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _padded?.Dispose();
-        base.Dispose(disposing);
     }
 }

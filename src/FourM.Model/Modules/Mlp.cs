@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FourM.Model.Modules;
 
 /// <summary>Plain feed-forward: <c>fc2(act(fc1 x))</c> (the <c>_gelu</c> presets).</summary>
-public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeedForward
+public sealed class Mlp : FeedForwardModule
 {
 #pragma warning disable IDE1006
     private readonly Linear fc1;
@@ -12,8 +12,6 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeedForward
 #pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
     private readonly long _hidden;
-    private MlpLayout _layout = MlpLayout.Reference;
-    private PaddedMlpWeights? _padded;
 
     public Mlp(long dim, long hidden, bool bias, Func<Tensor, Tensor> activation, Device device, ScalarType dtype) : base(nameof(Mlp))
     {
@@ -24,32 +22,13 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>, IFeedForward
         RegisterComponents();
     }
 
-    public MlpLayout Layout
-    {
-        get => _layout;
-        set
-        {
-            _padded?.Dispose();
-            _padded = null;
-            _layout = value;
-            long padded = HiddenPadding.Padded(_hidden);
-            if (value != MlpLayout.Aligned || padded == _hidden) return;
-            var (input, inputBias) = HiddenPadding.PadOutputs(fc1, padded);
-            _padded = new PaddedMlpWeights(input, inputBias, null, null, HiddenPadding.PadInputs(fc2, padded));
-        }
-    }
+    private protected override PaddedMlpWeights? CreatePadded() => PaddedMlpWeights.Create(fc1, null, fc2, _hidden);
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        if (_padded is { } p)
+        if (Padded is { } p)
             return nn.functional.linear(_activation(nn.functional.linear(input, p.Input, p.InputBias)), p.Output, fc2.bias).MoveToOuterDisposeScope();
         return fc2.forward(_activation(fc1.forward(input))).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _padded?.Dispose();
-        base.Dispose(disposing);
     }
 }

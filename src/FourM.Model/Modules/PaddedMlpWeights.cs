@@ -14,6 +14,19 @@ internal sealed class PaddedMlpWeights(Tensor input, Tensor? inputBias, Tensor? 
     public Tensor? GateBias { get; } = gateBias;
     public Tensor Output { get; } = output;
 
+    /// <summary>
+    /// The padded weights of a feed-forward with layers <paramref name="input"/> (and <paramref name="gate"/>) into the hidden
+    /// units and <paramref name="output"/> out of them, or null when the width is aligned already.
+    /// </summary>
+    public static PaddedMlpWeights? Create(TorchSharp.Modules.Linear input, TorchSharp.Modules.Linear? gate, TorchSharp.Modules.Linear output, long hidden)
+    {
+        long padded = HiddenPadding.Padded(hidden);
+        if (padded == hidden) return null;
+        var (inputWeight, inputBias) = HiddenPadding.PadOutputs(input, padded);
+        var (gateWeight, gateBias) = gate is null ? (null, null) : HiddenPadding.PadOutputs(gate, padded);
+        return new PaddedMlpWeights(inputWeight, inputBias, gateWeight, gateBias, HiddenPadding.PadInputs(output, padded));
+    }
+
     public void Dispose()
     {
         Input.Dispose();

@@ -23,7 +23,7 @@ public sealed class MlpLayoutTests
         using var noGrad = no_grad();
         var generator = new Generator(7);
         using var module = gated
-            ? (nn.Module<Tensor, Tensor>)new GatedMlp(32, 85, bias: true, x => nn.functional.silu(x), CPU, ScalarType.Float32)
+            ? (FeedForwardModule)new GatedMlp(32, 85, bias: true, x => nn.functional.silu(x), CPU, ScalarType.Float32)
             : new Mlp(32, 85, bias: true, nn.functional.gelu, CPU, ScalarType.Float32);
         foreach (var (_, parameter) in module.named_parameters()) parameter.copy_(randn(parameter.shape, generator: generator) * 0.2);
         var x = randn(new long[] { 3, 7, 32 }, generator: generator);
@@ -35,10 +35,9 @@ public sealed class MlpLayoutTests
             : Linear("fc2", nn.functional.gelu(Linear("fc1", x64)));
 
         var before = module.forward(x);
-        var feedForward = (IFeedForward)module;
-        feedForward.Layout = MlpLayout.Aligned;
+        module.Layout = MlpLayout.Aligned;
         var aligned = module.forward(x);
-        feedForward.Layout = MlpLayout.Reference;
+        module.Layout = MlpLayout.Reference;
         var after = module.forward(x);
 
         Assert.True(aligned.to(ScalarType.Float64).allclose(expected, rtol: 1e-5, atol: 1e-5), "aligned layout deviates from the formula");
