@@ -37,6 +37,10 @@ public sealed class MlpLayoutTests
         var before = module.forward(x);
         module.Layout = MlpLayout.Aligned;
         var aligned = module.forward(x);
+        // fc1's parameter is now a view of the zero-padded (128, 32) weight: the padding costs no second copy of it.
+        var viewed = module.state_dict()["fc1.weight"];
+        Assert.Equal(128L * 32, viewed.storage<float>().Count);
+        Assert.Equal(new long[] { 32, 1 }, viewed.stride());
         module.Layout = MlpLayout.Reference;
         var after = module.forward(x);
 
