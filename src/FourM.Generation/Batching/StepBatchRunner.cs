@@ -158,7 +158,6 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         }
     }
 
-    /// <summary>One padded encoder pass per group of rows of similar input length (<see cref="LengthGroups"/>).</summary>
     /// <summary>
     /// One padded encoder pass per group of rows of similar length (<see cref="LengthGroups"/>), or one packed pass for all
     /// rows: packed GEMMs do no work on padding, so splitting would only add passes.
