@@ -17,7 +17,7 @@ public sealed class BenchForwardCommand : ICliCommand
     public IReadOnlyList<string> Path => ["bench", "forward"];
 
     public string Usage => "bench forward [--sizes B,L,XL] [--batch 1,8,32] [--dtype bf16|fp16|fp32] [--device cuda|cpu] " +
-                           "[--kernel exact|fused] " + MlpLayoutOption.Usage + " [--iters 20] [--warmup 3] [--matmul-size 8192]";
+                           "[--kernel exact|fused] " + NumericsOptions.MlpUsage + " [--iters 20] [--warmup 3] [--matmul-size 8192]";
 
     public string Summary => "median ms per 4M-7 forward (encoder 400 tokens, decoder 196) for random-weight presets";
 
@@ -29,13 +29,8 @@ public sealed class BenchForwardCommand : ICliCommand
         var batches = cl.GetIntList("batch", [1, 8, 32]);
         var dtype = ParseDtype(cl.Get("dtype", "bf16"));
         var deviceName = cl.Get("device", "cuda");
-        var kernel = cl.Get("kernel", "exact") switch
-        {
-            "exact" => AttentionKernel.Exact,
-            "fused" => AttentionKernel.Fused,
-            var other => throw new UsageException($"--kernel must be exact or fused, not '{other}'"),
-        };
-        var mlpLayout = MlpLayoutOption.Parse(cl);
+        var kernel = NumericsOptions.Attention(cl, "kernel") ?? AttentionKernel.Exact;
+        var mlpLayout = NumericsOptions.Mlp(cl);
         var iters = cl.GetInt("iters", deviceName == "cuda" ? 20 : 3);
         var warmup = cl.GetInt("warmup", deviceName == "cuda" ? 3 : 1);
         if (iters < 1 || warmup < 0) throw new UsageException("--iters must be at least 1 and --warmup non-negative");

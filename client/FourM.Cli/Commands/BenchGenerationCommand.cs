@@ -21,7 +21,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           "[--attention exact|fused] [--attention-deviation] " + MlpLayoutOption.Usage + " [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -35,14 +35,8 @@ public sealed class BenchGenerationCommand : ICliCommand
         foreach (var s in scenarios)
             if (!GenerationBenchmarkScenarios.Names.Contains(s)) throw new UsageException($"unknown scenario '{s}' (t2i, rgb2x)");
         if (batches.Any(b => b < 1)) throw new UsageException("--batch values must be positive");
-        AttentionKernel? kernel = cl.Get("attention") switch
-        {
-            null => null,
-            "exact" => AttentionKernel.Exact,
-            "fused" => AttentionKernel.Fused,
-            var other => throw new UsageException($"--attention must be exact or fused, not '{other}'"),
-        };
-        var mlpLayout = MlpLayoutOption.Parse(cl);
+        var kernel = NumericsOptions.Attention(cl);
+        var mlpLayout = NumericsOptions.Mlp(cl);
         int runs = cl.GetInt("runs", 1);
         int matmul = cl.GetInt("matmul", device.type == DeviceType.CUDA ? 8192 : 1024);
         long seed = cl.GetInt("seed", 0);

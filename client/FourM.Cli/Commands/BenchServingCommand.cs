@@ -17,7 +17,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250] [--profile] [--pass-cost-tokens N] [--attention exact|fused] " + MlpLayoutOption.Usage + " [--packed on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 250] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -68,14 +68,8 @@ public sealed class BenchServingCommand : ICliCommand
 
         var total = Stopwatch.StartNew();
         using var model = BenchServingModel.Create(modelSpec, device, dtype);
-        model.Kernel = cl.Get("attention") switch
-        {
-            null => model.Kernel,
-            "exact" => AttentionKernel.Exact,
-            "fused" => AttentionKernel.Fused,
-            var other => throw new UsageException($"--attention must be exact or fused, got '{other}'"),
-        };
-        if (MlpLayoutOption.Parse(cl) is { } layout) model.MlpLayout = layout;
+        model.Kernel = NumericsOptions.Attention(cl) ?? model.Kernel;
+        if (NumericsOptions.Mlp(cl) is { } layout) model.MlpLayout = layout;
         var network = new FourMModelNetwork(model);
         network.PacksEncoderTokens = BenchGenerationCommand.PackedOption(cl) ?? network.PacksEncoderTokens;
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).

@@ -20,7 +20,7 @@ public sealed class GenerateLocalCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["generate", "local"];
     public string Usage => "generate local --model <model.safetensors|folder> --targets tok_clip@224,tok_rgb@224 [--caption \"a red car [EOS]\"] [--det \"...\"] " +
-                           "[--steps 8] [--temperature 1.0] [--cfg 2.0] [--seed 0] [--top-p 0.8] [--top-k 0] [--max-tokens 40] [--device cpu|cuda] [--dtype fp32|bf16]";
+                           "[--steps 8] [--temperature 1.0] [--cfg 2.0] [--seed 0] [--top-p 0.8] [--top-k 0] [--max-tokens 40] [--device cpu|cuda] [--dtype fp32|bf16] " + NumericsOptions.Usage;
     public string Summary => "generate target modalities from text conditions with a 4M checkpoint (tokens; texts decoded)";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -32,6 +32,8 @@ public sealed class GenerateLocalCommand : ICliCommand
         var dtype = cl.Get("dtype", "fp32") switch { "bf16" => ScalarType.BFloat16, "fp32" => ScalarType.Float32, var d => throw new UsageException($"--dtype must be fp32 or bf16, not '{d}'") };
         double temperature = Double(cl, "temperature", 1.0), cfg = Double(cl, "cfg", 2.0);
         using var model = FourMModel.Load(modelPath, dtype, device);
+        model.Kernel = NumericsOptions.Attention(cl) ?? model.Kernel;
+        model.MlpLayout = NumericsOptions.Mlp(cl) ?? model.MlpLayout;
         var catalog = FourMModelNetwork.CatalogOf(model);
         foreach (var t in targets)
             if (!catalog.Contains(t) || !model.DecoderModalities.Contains(t))

@@ -22,7 +22,7 @@ public sealed class ModelsListCommand : ICliCommand
             var model = group.First().Model;
             Console.WriteLine($"{model.Key}  dtype={model.DType}  source={model.Source}");
             Console.WriteLine($"    modalities: {string.Join(", ", model.Modalities)}");
-            foreach (var d in group) Console.WriteLine($"    on {d.Silo}/{d.Device} (registered {d.RegisteredAt:u})");
+            foreach (var d in group) Console.WriteLine($"    on {d.Silo}/{d.Device} (registered {d.RegisteredAt:u}){(d.Numerics.Length > 0 ? $"  {d.Numerics}" : "")}");
         }
         return 0;
     }

@@ -81,7 +81,7 @@ public sealed class WarmupService(
             foreach (var device in serving.Devices)
             {
                 if (warmup.Value.Enabled) await RunWarmupAsync(model, device, cancellationToken);
-                deployments.Add(new ModelDeployment { Model = descriptor, Silo = silo.Name, Device = device, RegisteredAt = DateTimeOffset.UtcNow });
+                deployments.Add(new ModelDeployment { Model = descriptor, Silo = silo.Name, Device = device, RegisteredAt = DateTimeOffset.UtcNow, Numerics = model.NumericsOn(device) });
             }
         }
         await RegisterAsync(deployments);

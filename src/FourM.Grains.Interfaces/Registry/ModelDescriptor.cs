@@ -25,4 +25,9 @@ public sealed record ModelDeployment
     [Id(1)] public required string Silo { get; init; }
     [Id(2)] public required string Device { get; init; }
     [Id(3)] public DateTimeOffset RegisteredAt { get; init; }
+    /// <summary>
+    /// The numerics this device runs the model with, e.g. <c>attention=fused mlp=aligned encoder=padded</c>: devices of one
+    /// model can differ (CPU and CUDA defaults), and a session that fails over between them continues with the other's rounding.
+    /// </summary>
+    [Id(4)] public string Numerics { get; init; } = "";
 }

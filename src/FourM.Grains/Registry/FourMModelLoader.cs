@@ -23,8 +23,8 @@ public sealed class FourMModelLoader : IModelLoader
         var network = model.IsRandom
             ? FourMModel.CreateRandom(RandomConfig(model.RandomPreset), model.Seed, dtype, torchDevice)
             : FourMModel.Load(directory ?? throw new ArgumentException($"model {model.Key} has no checkpoint directory"), dtype, torchDevice);
-        if (model.Attention != "auto") network.Kernel = model.Attention == "fused" ? AttentionKernel.Fused : AttentionKernel.Exact;
-        if (model.MlpLayout != "auto") network.MlpLayout = model.MlpLayout == "aligned" ? MlpLayout.Aligned : MlpLayout.Reference;
+        network.Kernel = model.AttentionOn(torchDevice.type);
+        network.MlpLayout = model.MlpLayoutOn(torchDevice.type);
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
         return new StepBatchRunner(new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder }, sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }

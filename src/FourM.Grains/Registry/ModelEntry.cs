@@ -1,3 +1,7 @@
+using FourM.Model;
+using FourM.Model.Modules;
+using TorchSharp;
+
 namespace FourM.Grains.Registry;
 
 /// <summary>A model a silo is configured to serve (one item of <c>FourM:Models</c>).</summary>
@@ -30,6 +34,29 @@ public sealed class ModelEntry
     public bool IsRandom => Source.StartsWith(RandomScheme, StringComparison.OrdinalIgnoreCase);
     public string RandomPreset => IsRandom ? Source[RandomScheme.Length..] : throw new InvalidOperationException($"model {Id} is not random");
     public string Key => Interfaces.Registry.ModelKey.Format(Id, Version);
+
+    /// <summary>The attention kernel on a device of this kind: the setting, or for <c>auto</c> the device's default.</summary>
+    public AttentionKernel AttentionOn(DeviceType device) => Attention switch
+    {
+        "exact" => AttentionKernel.Exact,
+        "fused" => AttentionKernel.Fused,
+        _ => FourMModel.DefaultKernel(device),
+    };
+
+    /// <summary>The feed-forward layout on a device of this kind: the setting, or for <c>auto</c> the device's default.</summary>
+    public Model.Modules.MlpLayout MlpLayoutOn(DeviceType device) => MlpLayout switch
+    {
+        "reference" => Model.Modules.MlpLayout.Reference,
+        "aligned" => Model.Modules.MlpLayout.Aligned,
+        _ => FourMModel.DefaultMlpLayout(device),
+    };
+
+    /// <summary>What <see cref="Interfaces.Registry.ModelDeployment.Numerics"/> reports for a serving device name (<c>cuda:0</c>).</summary>
+    public string NumericsOn(string device)
+    {
+        var type = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? DeviceType.CUDA : DeviceType.CPU;
+        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")}";
+    }
 
     public void Validate()
     {

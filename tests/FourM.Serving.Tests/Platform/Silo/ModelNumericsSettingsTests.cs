@@ -35,6 +35,17 @@ public sealed class ModelNumericsSettingsTests
     }
 
     [Theory]
+    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded")]
+    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded")]
+    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed")]
+    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded")]
+    public void Deployments_report_the_numerics_their_device_resolves_to(string attention, string layout, bool packed, string device, string expected)
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
+        Assert.Equal(expected, entry.NumericsOn(device));
+    }
+
+    [Theory]
     [InlineData("flash", "auto", "attention 'flash' must be auto, exact or fused")]
     [InlineData("exact", "padded", "mlp layout 'padded' must be auto, reference or aligned")]
     public void Unknown_values_are_refused_with_the_setting_named(string attention, string layout, string message)

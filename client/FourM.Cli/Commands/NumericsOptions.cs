@@ -1,0 +1,29 @@
+using FourM.Model.Modules;
+
+namespace FourM.Cli.Commands;
+
+/// <summary>
+/// <c>--attention exact|fused</c> and <c>--mlp reference|aligned</c>: a model's numerics; absent = the model's default for its
+/// device (docs/model.md).
+/// </summary>
+internal static class NumericsOptions
+{
+    public const string Usage = "[--attention exact|fused] [--mlp reference|aligned]";
+    public const string MlpUsage = "[--mlp reference|aligned]";
+
+    public static AttentionKernel? Attention(CommandLine cl, string option = "attention") => cl.Get(option) switch
+    {
+        null => null,
+        "exact" => AttentionKernel.Exact,
+        "fused" => AttentionKernel.Fused,
+        var other => throw new UsageException($"--{option} must be exact or fused, not '{other}'"),
+    };
+
+    public static MlpLayout? Mlp(CommandLine cl) => cl.Get("mlp") switch
+    {
+        null => null,
+        "reference" => MlpLayout.Reference,
+        "aligned" => MlpLayout.Aligned,
+        var other => throw new UsageException($"--mlp must be reference or aligned, not '{other}'"),
+    };
+}
