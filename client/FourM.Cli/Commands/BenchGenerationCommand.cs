@@ -45,7 +45,7 @@ public sealed class BenchGenerationCommand : ICliCommand
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {PackedOption(cl)?.ToString() ?? "default"}, {runs} timed run(s) after a warm-up");
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {NumericsOptions.Packed(cl)?.ToString() ?? "default"}, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -69,7 +69,7 @@ public sealed class BenchGenerationCommand : ICliCommand
             if (model.Kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
             var network = new FourMModelNetwork(model);
-            network.PacksEncoderTokens = PackedOption(cl) ?? network.PacksEncoderTokens;
+            network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
             var runner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
@@ -203,15 +203,6 @@ public sealed class BenchGenerationCommand : ICliCommand
         var result = runner.RunBatch([job])[0];
         return (captured!, result.State[job.Step.TargetDomain].Tokens);
     }
-
-    /// <summary><c>--packed on|off</c>: the encoder on packed tokens or padded rows; absent = the network's default for its device.</summary>
-    internal static bool? PackedOption(CommandLine cl) => cl.Get("packed") switch
-    {
-        null => null,
-        "on" => true,
-        "off" => false,
-        var other => throw new UsageException($"--packed must be on or off, not '{other}'"),
-    };
 
     private static Device ParseDevice(string text) => text switch
     {

@@ -71,7 +71,7 @@ public sealed class BenchServingCommand : ICliCommand
         model.Kernel = NumericsOptions.Attention(cl) ?? model.Kernel;
         if (NumericsOptions.Mlp(cl) is { } layout) model.MlpLayout = layout;
         var network = new FourMModelNetwork(model);
-        network.PacksEncoderTokens = BenchGenerationCommand.PackedOption(cl) ?? network.PacksEncoderTokens;
+        network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
         var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
         var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;

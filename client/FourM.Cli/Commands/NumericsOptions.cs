@@ -3,7 +3,7 @@ using FourM.Model.Modules;
 namespace FourM.Cli.Commands;
 
 /// <summary>
-/// <c>--attention exact|fused</c> and <c>--mlp reference|aligned</c>: a model's numerics; absent = the model's default for its
+/// <c>--attention exact|fused</c>, <c>--mlp reference|aligned</c> and <c>--packed on|off</c>: a model's numerics; absent = the model's default for its
 /// device (docs/model.md).
 /// </summary>
 internal static class NumericsOptions
@@ -25,5 +25,14 @@ internal static class NumericsOptions
         "reference" => MlpLayout.Reference,
         "aligned" => MlpLayout.Aligned,
         var other => throw new UsageException($"--mlp must be reference or aligned, not '{other}'"),
+    };
+
+    /// <summary><c>--packed on|off</c>: the encoder on packed tokens or padded rows; absent = the network's default (padded).</summary>
+    public static bool? Packed(CommandLine cl) => cl.Get("packed") switch
+    {
+        null => null,
+        "on" => true,
+        "off" => false,
+        var other => throw new UsageException($"--packed must be on or off, not '{other}'"),
     };
 }

@@ -76,13 +76,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     public Tensor DecoderPositionEmbedding(ModalityState target)
     {
         using var scope = NewDisposeScope();
-        // Non-blocking copies and host-side id checks: a blocking copy or a device-side range check would stall the host.
-        var tokens = DeviceArrays.Copy(target.Tokens, [1, target.Tokens.LongLength], Device);
-        var targetMask = DeviceArrays.Copy(target.TargetMask, [1, target.TargetMask.LongLength], Device);
-        var embedding = Model.DecoderEmbeddingFor(target.Modality);
-        if (embedding.Modality.VocabSize is not { } vocab) return embedding.EmbedTarget(tokens, targetMask).Emb[0].MoveToOuterDisposeScope();
-        HostInputChecks.TokenIds(target.Tokens, vocab, target.Modality);
-        return HostInputChecks.WithoutDeviceChecks(embedding, () => embedding.EmbedTarget(tokens, targetMask)).Emb[0].MoveToOuterDisposeScope();
+        return DecoderPositionEmbeddings(target.Modality, target.Tokens, target.TargetMask, 1)[0].MoveToOuterDisposeScope();
     }
 
     public Tensor DecoderPositionEmbeddings(string modality, long[] tokens, bool[] targetMasks, int batch)

@@ -24,7 +24,9 @@ public sealed class FourMModelLoader : IModelLoader
             ? FourMModel.CreateRandom(RandomConfig(model.RandomPreset), model.Seed, dtype, torchDevice)
             : FourMModel.Load(directory ?? throw new ArgumentException($"model {model.Key} has no checkpoint directory"), dtype, torchDevice);
         network.Kernel = model.AttentionOn(torchDevice.type);
-        network.MlpLayout = model.MlpLayoutOn(torchDevice.type);
+        // Loading applied the device's default layout; setting it again would rebuild the padded weights.
+        var layout = model.MlpLayoutOn(torchDevice.type);
+        if (layout != network.MlpLayout) network.MlpLayout = layout;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
         return new StepBatchRunner(new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder }, sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }

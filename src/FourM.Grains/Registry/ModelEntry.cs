@@ -54,7 +54,7 @@ public sealed class ModelEntry
     /// <summary>What <see cref="Interfaces.Registry.ModelDeployment.Numerics"/> reports for a serving device name (<c>cuda:0</c>).</summary>
     public string NumericsOn(string device)
     {
-        var type = device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? DeviceType.CUDA : DeviceType.CPU;
+        var type = TorchDevices.TypeOf(device);
         return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")}";
     }
 

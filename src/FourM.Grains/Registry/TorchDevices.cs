@@ -11,13 +11,16 @@ public static class TorchDevices
         var index = parts.Length == 2 && int.TryParse(parts[1], out var i) && i >= 0 ? i
             : parts.Length == 1 ? 0
             : throw new ArgumentException($"device '{device}' must be cpu:<n> or cuda:<n>");
-        return parts[0].ToLowerInvariant() switch
-        {
-            "cpu" => torch.CPU,
-            "cuda" => Cuda(index),
-            _ => throw new ArgumentException($"device '{device}' must be cpu:<n> or cuda:<n>"),
-        };
+        return TypeOf(device) == DeviceType.CUDA ? Cuda(index) : torch.CPU;
     }
+
+    /// <summary>The kind of a device name, without initialising it (CUDA need not be present to ask).</summary>
+    public static DeviceType TypeOf(string device) => device.Split(':')[0].ToLowerInvariant() switch
+    {
+        "cpu" => DeviceType.CPU,
+        "cuda" => DeviceType.CUDA,
+        _ => throw new ArgumentException($"device '{device}' must be cpu:<n> or cuda:<n>"),
+    };
 
     public static torch.ScalarType DType(string dtype) => dtype switch
     {
