@@ -197,6 +197,7 @@ public sealed class FourMModel : nn.Module
     public Tensor Encode(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
+        mask = FusedAttentionMask.ForKernel(mask, _kernel, Dtype);
         foreach (var block in encoder) x = block.Forward(x, mask);
         return encoder_norm.forward(x).MoveToOuterDisposeScope();
     }
@@ -226,6 +227,8 @@ public sealed class FourMModel : nn.Module
     public Tensor Decode(Tensor y, Tensor context, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
+        selfMask = FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype);
+        crossMask = FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype);
         foreach (var block in decoder) y = block.Forward(y, context, selfMask, crossMask);
         return decoder_norm.forward(y).MoveToOuterDisposeScope();
     }
@@ -249,6 +252,8 @@ public sealed class FourMModel : nn.Module
     public Tensor DecodeStep(DecoderCache cache, Tensor y, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
+        selfMask = FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype);
+        crossMask = FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype);
         for (var i = 0; i < decoder.Count; i++)
         {
             var (keys, values) = cache.ContextKeyValues[i];

@@ -21,7 +21,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -42,10 +42,21 @@ public sealed class BenchGenerationCommand : ICliCommand
         long seed = cl.GetInt("seed", 0);
         // Fixed cost of a padded pass in tokens (LengthGroups); default: the runner's per-device value.
         double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
+        // Lanes: the batch split across that many threads, each issuing its own share of the steps (host-bound steps only
+        // get faster if libtorch calls from several threads overlap).
+        int lanes = cl.GetInt("lanes", 1);
+        if (lanes < 1) throw new UsageException("--lanes must be positive");
+        if (lanes > 1 && cl.Has("profile")) throw new UsageException("--profile times one thread's phases; use it with --lanes 1");
+        DeviceArrays.PinnedStaging = cl.Get("staging", "pinned") switch
+        {
+            "pinned" => true,
+            "pageable" => false,
+            var other => throw new UsageException($"--staging must be pinned or pageable, not '{other}'"),
+        };
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {NumericsOptions.Packed(cl)?.ToString() ?? "default"}, {runs} timed run(s) after a warm-up");
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {NumericsOptions.Packed(cl)?.ToString() ?? "default"}, {(DeviceArrays.PinnedStaging ? "pinned" : "pageable")} staging, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -70,7 +81,8 @@ public sealed class BenchGenerationCommand : ICliCommand
             var profile = cl.Has("profile") ? new StepProfile(device) : null;
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
-            var runner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost });
+            var runners = Enumerable.Range(0, lanes)
+                .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost })).ToList();
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {
@@ -78,13 +90,13 @@ public sealed class BenchGenerationCommand : ICliCommand
                     GenerationRequest Build(int i, bool warmUp) => scenario == "t2i"
                         ? GenerationBenchmarkScenarios.TextToImage(seed + i, captionTokens, warmUp ? 0.05 : 1.0)
                         : GenerationBenchmarkScenarios.RgbToAll(seed + i, pixels, warmUp ? 4 : 40);
-                    RunLockstep(runner, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: true)).ToList());
+                    RunLanes(runners, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: true)).ToList());
                     profile?.Reset();
                     var timings = new List<double>();
                     for (int r = 0; r < runs; r++)
                     {
                         var watch = Stopwatch.StartNew();
-                        RunLockstep(runner, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: false)).ToList());
+                        RunLanes(runners, Enumerable.Range(0, batch).Select(i => Build(i, warmUp: false)).ToList());
                         timings.Add(watch.Elapsed.TotalSeconds / batch);
                     }
                     Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
@@ -116,6 +128,33 @@ public sealed class BenchGenerationCommand : ICliCommand
         return config;
     }
 
+    /// <summary>
+    /// Splits the requests into one contiguous share per runner and runs each share in lockstep on its own thread (one runner:
+    /// on this thread). Each request draws from its own seed, so its tokens do not depend on the split.
+    /// </summary>
+    private static void RunLanes(IReadOnlyList<IStepBatchRunner> runners, IReadOnlyList<GenerationRequest> requests)
+    {
+        int lanes = Math.Min(runners.Count, requests.Count);
+        if (lanes == 1)
+        {
+            RunLockstep(runners[0], requests);
+            return;
+        }
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, lanes).Select(lane =>
+        {
+            int from = requests.Count * lane / lanes, to = requests.Count * (lane + 1) / lanes;
+            return new Thread(() =>
+            {
+                try { RunLockstep(runners[lane], requests.Skip(from).Take(to - from).ToList()); }
+                catch (Exception ex) { failures.Enqueue(ex); }
+            }) { IsBackground = true, Name = $"bench lane {lane}" };
+        }).ToList();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        if (!failures.IsEmpty) throw new AggregateException(failures);
+    }
+
     /// <summary>Runs every request to completion, one batched step of all unfinished requests at a time.</summary>
     public static void RunLockstep(IStepBatchRunner runner, IReadOnlyList<GenerationRequest> requests)
     {
@@ -132,6 +171,9 @@ public sealed class BenchGenerationCommand : ICliCommand
     private static string ProfileLine(StepProfile profile) =>
         "    profile, ms/step over " + profile.Steps + " steps: " +
         string.Join(", ", profile.PerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}"))) +
+        "; of which issuing: " +
+        string.Join(", ", profile.HostPerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}"))) +
+        string.Create(CultureInfo.InvariantCulture, $"; GC pause {profile.GcPauseMillisecondsPerStep:F2}") +
         "; tensors/step: " +
         string.Join(", ", profile.TensorsPerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.TensorsPerStep:F0}")));
 

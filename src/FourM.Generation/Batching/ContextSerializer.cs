@@ -11,9 +11,10 @@ public static class ContextSerializer
 {
     private const int Magic = 0x4D344358;   // "XC4M"
 
-    public static byte[] Export(IReadOnlyList<Tensor> passContexts)
+    public static byte[] Export(IReadOnlyList<ContextSlice> contexts)
     {
         using var scope = NewDisposeScope();
+        var passContexts = contexts.Select(c => c.View()).ToList();
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
         writer.Write(Magic);
@@ -29,7 +30,7 @@ public static class ContextSerializer
         return stream.ToArray();
     }
 
-    public static IReadOnlyList<Tensor> Import(byte[] payload, ScalarType dtype, Device device)
+    public static IReadOnlyList<ContextSlice> Import(byte[] payload, ScalarType dtype, Device device)
     {
         using var reader = new BinaryReader(new MemoryStream(payload));
         if (payload.Length < 8 || reader.ReadInt32() != Magic) throw new InvalidDataException("not an exported encoder context (bad magic)");
@@ -38,13 +39,13 @@ public static class ContextSerializer
         var shapes = Enumerable.Range(0, passes).Select(_ => (Rows: reader.ReadInt32(), Width: reader.ReadInt32())).ToArray();
         long expected = 8 + 8L * passes + shapes.Sum(s => 2L * s.Rows * s.Width);
         if (payload.Length != expected) throw new InvalidDataException($"exported encoder context has {payload.Length} bytes, its header describes {expected}");
-        var result = new List<Tensor>(passes);
+        var result = new List<ContextSlice>(passes);
         foreach (var (rows, width) in shapes)
         {
             var values = new float[rows * width];
             for (int i = 0; i < values.Length; i++) values[i] = BitConverter.Int32BitsToSingle(reader.ReadInt16() << 16);
             using var widened = torch.tensor(values, [rows, width]);
-            result.Add(widened.to(dtype, device));
+            result.Add(ContextBlock.Single(widened.to(dtype, device)));
         }
         return result;
     }

@@ -13,20 +13,24 @@ namespace FourM.Generation.Batching;
 /// </summary>
 public static class EncoderPass
 {
-    /// <summary>Returns one context (n_i, D) per sample: <c>decoder_proj_context(encoder(x + emb)) + emb</c>.</summary>
-    public static IReadOnlyList<Tensor> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
+    /// <summary>
+    /// Returns one context (n_i, D) per sample, <c>decoder_proj_context(encoder(x + emb)) + emb</c>, as rows of the pass's
+    /// output block (in the caller's dispose scope until stored).
+    /// </summary>
+    public static IReadOnlyList<ContextSlice> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
     {
         using var scope = NewDisposeScope();
-        var result = new Tensor[samples.Count];
+        var result = new ContextSlice[samples.Count];
         var batch = EncoderInputBatch.Build(network, samples, network.PacksEncoderTokens);
         if (batch?.Packing is { } packing)
         {
-            // Packed rows lie back to back: each sample's context is a slice, no padding to cut off.
+            // Packed rows lie back to back: each sample's context is a run of the block, no padding to cut off.
             var context = network.ProjectContext(network.EncodePacked(batch.Content.Plus(batch.Embedding), packing), batch.Embedding);
+            var block = new ContextBlock(context.MoveToOuterDisposeScope(), null, batch.Rows.Length);
             long offset = 0;
             foreach (var row in batch.Rows)
             {
-                result[row] = context.narrow(0, offset, batch.Lengths[row]).MoveToOuterDisposeScope();
+                result[row] = new ContextSlice(block, offset, batch.Lengths[row]);
                 offset += batch.Lengths[row];
             }
             packing.Dispose();
@@ -35,16 +39,17 @@ public static class EncoderPass
         {
             var padding = PaddingMask(batch.Rows.Select(s => batch.Lengths[s]).ToArray(), batch.MaxLength, network.Device);
             var output = network.Encode(batch.Content.Plus(batch.Embedding), padding);
-            var context = network.ProjectContext(output, batch.Embedding);
+            var context = network.ProjectContext(output, batch.Embedding).reshape(-1, network.Dim);
+            var block = new ContextBlock(context.MoveToOuterDisposeScope(), batch.MaxLength, batch.Rows.Length);
             for (int r = 0; r < batch.Rows.Length; r++)
-                result[batch.Rows[r]] = context[r].narrow(0, 0, batch.Lengths[batch.Rows[r]]).MoveToOuterDisposeScope();
+                result[batch.Rows[r]] = new ContextSlice(block, r * batch.MaxLength, batch.Lengths[batch.Rows[r]]);
         }
         for (int i = 0; i < samples.Count; i++)
         {
             // No input at all (e.g. the unconditional pass of a single-condition request). The reference then cross-attends
             // over zero keys, which contributes exactly zero; one all-zero context row does the same in bias-free models
             // (context_norm(0) = 0, so its key and value are 0), and it keeps the row batchable.
-            result[i] ??= torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device).MoveToOuterDisposeScope();
+            result[i] ??= ContextBlock.Single(torch.zeros(1, network.Dim, dtype: network.ComputeType, device: network.Device).MoveToOuterDisposeScope());
         }
         return result;
     }

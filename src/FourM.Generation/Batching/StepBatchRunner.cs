@@ -128,7 +128,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var positions = ImageStep.SelectPositions(jobs, randoms, _network.Device);
             var jobQueries = ImageStep.Queries(_network, jobs, positions);
             var queries = new List<Tensor>();
-            var contexts = new List<Tensor>();
+            var contexts = new List<ContextSlice>();
             var rowCount = new int[jobs.Count];
             for (int j = 0; j < jobs.Count; j++)
             {
@@ -137,9 +137,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
                 foreach (var context in passContexts) { queries.Add(jobQueries[j]); contexts.Add(context); }
             }
             _options.Profile?.Mark(StepProfile.Host);
-            var decoded = _options.BatchGuidancePasses
-                ? DecodeInLengthGroups(queries, contexts)
-                : queries.Select((q, r) => DecoderRows.Decode(_network, [q], [contexts[r]])[0]).ToList();
+            var decoded = Decode(queries, contexts);
             _options.Profile?.Mark(StepProfile.Decoder);
             var guided = GuidedLogits(jobs, rowCount, decoded);
             _options.Profile?.Mark(StepProfile.Logits);
@@ -162,35 +160,45 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     /// One padded encoder pass per group of rows of similar length (<see cref="LengthGroups"/>), or one packed pass for all
     /// rows: packed GEMMs do no work on padding, so splitting would only add passes.
     /// </summary>
-    private IReadOnlyList<Tensor> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) => _network.PacksEncoderTokens
+    private IReadOnlyList<ContextSlice> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) => _network.PacksEncoderTokens
         ? EncoderPass.Encode(_network, samples)
         : LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), PassCostTokens,
             rows => EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList()));
 
-    /// <summary>One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>).</summary>
-    private IReadOnlyList<Tensor> DecodeInLengthGroups(IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts) =>
-        LengthGroups.Run(queries.Select(q => q.shape[0]).ToList(), PassCostTokens,
-            rows => DecoderRows.Decode(_network, rows.Select(i => queries[i]).ToList(), rows.Select(i => contexts[i]).ToList()));
+    /// <summary>
+    /// One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>), or one pass per row when
+    /// guidance passes are not batched.
+    /// </summary>
+    private DecodedRows Decode(IReadOnlyList<Tensor> queries, IReadOnlyList<ContextSlice> contexts)
+    {
+        var lengths = queries.Select(q => q.shape[0]).ToList();
+        var decoded = new DecodedRows(lengths);
+        var groups = _options.BatchGuidancePasses
+            ? LengthGroups.Split(lengths, PassCostTokens)
+            : Enumerable.Range(0, queries.Count).Select(r => new[] { r }).ToList();
+        foreach (var rows in groups)
+            decoded.Add(DecoderRows.DecodePadded(_network, rows.Select(i => queries[i]).ToList(), rows.Select(i => contexts[i]).ToList()), rows);
+        return decoded;
+    }
 
     /// <summary>
     /// The guided float32 logits (K, V) of each job. Jobs with the same target, pass count, row count and guidance share one
     /// logits-head call and one elementwise combination (in a mixed batch: the sessions at the same kind of step); a group
     /// with weighted conditions combines job by job.
     /// </summary>
-    private Tensor[] GuidedLogits(List<StepJob> jobs, int[] passCounts, IReadOnlyList<Tensor> decoded)
+    private Tensor[] GuidedLogits(List<StepJob> jobs, int[] passCounts, DecodedRows decoded)
     {
         var firstRow = new int[jobs.Count];
         for (int j = 1; j < jobs.Count; j++) firstRow[j] = firstRow[j - 1] + passCounts[j - 1];
         var result = new Tensor[jobs.Count];
         var groups = Enumerable.Range(0, jobs.Count).GroupBy(j => (
-            Target: jobs[j].Step.TargetDomain, Passes: passCounts[j], Rows: decoded[firstRow[j]].shape[0],
+            Target: jobs[j].Step.TargetDomain, Passes: passCounts[j], Rows: decoded.Lengths[firstRow[j]],
             Weighted: GuidancePasses.IsMultiCondition(jobs[j]), Scales: string.Join(',', jobs[j].Step.CfgScales)));
         foreach (var group in groups)
         {
             var members = group.ToArray();
             var (target, passes, rows, _, _) = group.Key;
-            var memberRows = members.SelectMany(j => Enumerable.Range(firstRow[j], passes)).Select(r => decoded[r]).ToArray();
-            var logits = _network.Logits(target, memberRows.Length == 1 ? memberRows[0] : torch.cat(memberRows, 0));
+            var logits = _network.Logits(target, decoded.Rows(members.SelectMany(j => Enumerable.Range(firstRow[j], passes)).ToList()));
             if (GuidancePasses.CombineUniform(members.Select(j => jobs[j]).ToList(), logits, passes, rows) is { } uniform)
             {
                 for (int k = 0; k < members.Length; k++) result[members[k]] = uniform[k];

@@ -17,9 +17,11 @@ public sealed class StepProfile(Device device)
     public const string Encoder = "encoder", Host = "host", Decoder = "decoder", Logits = "logits", Sampling = "sampling", Autoregressive = "autoregressive";
 
     private readonly Dictionary<string, double> _milliseconds = new();
+    private readonly Dictionary<string, double> _hostMilliseconds = new();
     private readonly Dictionary<string, long> _tensors = new();
     private readonly Stopwatch _watch = new();
     private long _tensorsAtMark;
+    private TimeSpan _gcPauseAtReset = GC.GetTotalPauseDuration();
 
     public int Steps { get; private set; }
 
@@ -34,6 +36,8 @@ public sealed class StepProfile(Device device)
     /// <summary>Charges the time since the last mark to <paramref name="phase"/>.</summary>
     public void Mark(string phase)
     {
+        // Before the wait: how long the host took to issue the phase; a phase whose wall time is much longer waited for the device.
+        _hostMilliseconds[phase] = _hostMilliseconds.GetValueOrDefault(phase) + _watch.Elapsed.TotalMilliseconds;
         Synchronize();
         _milliseconds[phase] = _milliseconds.GetValueOrDefault(phase) + _watch.Elapsed.TotalMilliseconds;
         var created = TensorsCreated();
@@ -47,7 +51,9 @@ public sealed class StepProfile(Device device)
     public void Reset()
     {
         _milliseconds.Clear();
+        _hostMilliseconds.Clear();
         _tensors.Clear();
+        _gcPauseAtReset = GC.GetTotalPauseDuration();
         Steps = 0;
     }
 
@@ -57,6 +63,16 @@ public sealed class StepProfile(Device device)
     /// <summary>Milliseconds per step of each phase, in first-seen order.</summary>
     public IReadOnlyList<(string Phase, double MillisecondsPerStep)> PerStep() =>
         _milliseconds.Select(p => (p.Key, Steps == 0 ? 0 : p.Value / Steps)).ToList();
+
+    /// <summary>
+    /// Milliseconds per step the host spent issuing each phase (its wall time before the closing device wait), in first-seen
+    /// order: close to <see cref="PerStep"/> when the phase is bound by the host, much lower when it waited for the device.
+    /// </summary>
+    public IReadOnlyList<(string Phase, double MillisecondsPerStep)> HostPerStep() =>
+        _hostMilliseconds.Select(p => (p.Key, Steps == 0 ? 0 : p.Value / Steps)).ToList();
+
+    /// <summary>Garbage-collection pause per step since the last reset (all threads' collections, so only meaningful alone).</summary>
+    public double GcPauseMillisecondsPerStep => Steps == 0 ? 0 : (GC.GetTotalPauseDuration() - _gcPauseAtReset).TotalMilliseconds / Steps;
 
     /// <summary>
     /// Tensors created per step of each phase, in first-seen order: every TorchSharp call that returns a tensor (views

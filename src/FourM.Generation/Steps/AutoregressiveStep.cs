@@ -34,11 +34,11 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
     }
 
     /// <param name="work">Each job with its pass contexts (conditional first, unconditional last when guided).</param>
-    public IReadOnlyList<StepResult> Run(IReadOnlyList<(StepJob Job, IReadOnlyList<Tensor> Contexts)> work)
+    public IReadOnlyList<StepResult> Run(IReadOnlyList<(StepJob Job, IReadOnlyList<ContextSlice> Contexts)> work)
     {
         using var scope = NewDisposeScope();
         var decodings = new List<JobDecoding>();
-        var contexts = new List<Tensor>();
+        var contexts = new List<ContextSlice>();
         foreach (var (job, jobContexts) in work)
         {
             var target = job.State[job.Step.TargetDomain];
@@ -184,16 +184,15 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
 
     private sealed record Group(int[] Rows, IIncrementalDecoder Decoder);
 
-    private List<Group> BuildGroups(List<Tensor> contexts)
+    private List<Group> BuildGroups(List<ContextSlice> contexts)
     {
         var groups = new List<Group>();
         var partitions = options.BatchGuidancePasses ? [Enumerable.Range(0, contexts.Count).ToArray()] : Enumerable.Range(0, contexts.Count).Select(i => new[] { i }).ToList();
         foreach (var rows in partitions)
         {
-            var lengths = rows.Select(r => contexts[r].shape[0]).ToArray();
-            long max = lengths.Max();
-            var context = EncoderPass.Pad(rows.Select(r => contexts[r]).ToList(), max, network).DetachFromDisposeScope();
-            var padding = EncoderPass.PaddingMask(lengths, max, network.Device)?.DetachFromDisposeScope();
+            var (context, lengths) = ContextSlices.Pad(rows.Select(r => contexts[r]).ToList(), network);
+            context.DetachFromDisposeScope();
+            var padding = EncoderPass.PaddingMask(lengths, context.shape[1], network.Device)?.DetachFromDisposeScope();
             var decoder = (options.UseKvCache ? network.StartIncrementalDecoder(context, padding) : null)
                           ?? new RecomputingIncrementalDecoder(network, context, padding);
             groups.Add(new Group(rows, new OwningDecoder(decoder, context, padding)));

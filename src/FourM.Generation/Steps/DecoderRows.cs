@@ -14,21 +14,25 @@ public static class DecoderRows
 {
     /// <param name="queries">(K_i, D) decoder inputs per problem.</param>
     /// <param name="contexts">(M_i, D) contexts per problem.</param>
-    /// <returns>(K_i, D) decoder outputs per problem.</returns>
-    public static IReadOnlyList<Tensor> Decode(IGenerationNetwork network, IReadOnlyList<Tensor> queries, IReadOnlyList<Tensor> contexts)
+    /// <returns>(problems, max K_i, D): problem i's outputs are its first K_i rows (the rest is padding).</returns>
+    public static Tensor DecodePadded(IGenerationNetwork network, IReadOnlyList<Tensor> queries, IReadOnlyList<ContextSlice> contexts)
     {
         using var scope = NewDisposeScope();
         var queryLengths = queries.Select(q => q.shape[0]).ToArray();
-        var contextLengths = contexts.Select(c => c.shape[0]).ToArray();
-        long maxQuery = queryLengths.Max(), maxContext = contextLengths.Max();
+        long maxQuery = queryLengths.Max();
         var y = EncoderPass.Pad(queries, maxQuery, network);
-        var context = EncoderPass.Pad(contexts, maxContext, network);
-        var contextPadding = EncoderPass.PaddingMask(contextLengths, maxContext, network.Device);
+        var (context, contextLengths) = ContextSlices.Pad(contexts, network);
+        var contextPadding = EncoderPass.PaddingMask(contextLengths, context.shape[1], network.Device);
         var keyPadding = EncoderPass.PaddingMask(queryLengths, maxQuery, network.Device);
         var selfMask = keyPadding?.unsqueeze(1).expand(queries.Count, maxQuery, maxQuery);
-        var decoded = network.Decode(y, context, contextPadding, selfMask);
-        var result = new List<Tensor>(queries.Count);
-        for (int i = 0; i < queries.Count; i++) result.Add(decoded[i].narrow(0, 0, queryLengths[i]).MoveToOuterDisposeScope());
-        return result;
+        return network.Decode(y, context, contextPadding, selfMask).MoveToOuterDisposeScope();
+    }
+
+    /// <returns>(K_i, D) decoder outputs per problem.</returns>
+    public static IReadOnlyList<Tensor> Decode(IGenerationNetwork network, IReadOnlyList<Tensor> queries, IReadOnlyList<ContextSlice> contexts)
+    {
+        using var scope = NewDisposeScope();
+        var decoded = DecodePadded(network, queries, contexts);
+        return queries.Select((q, i) => decoded[i].narrow(0, 0, q.shape[0]).MoveToOuterDisposeScope()).ToList();
     }
 }

@@ -3,7 +3,10 @@ using FourM.Model.Runtime;
 
 namespace FourM.Model.Modules;
 
-/// <summary>Multi-head attention over already split heads: q (B,H,N,hd), k/v (B,H,M,hd); mask broadcastable to (B,H,N,M), True = blocked.</summary>
+/// <summary>
+/// Multi-head attention over already split heads: q (B,H,N,hd), k/v (B,H,M,hd); mask broadcastable to (B,H,N,M), boolean
+/// (True = blocked) or additive (<see cref="FusedAttentionMask"/>).
+/// </summary>
 internal static class AttentionMath
 {
     public static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask, double scale, AttentionKernel kernel)
@@ -14,8 +17,9 @@ internal static class AttentionMath
         {
             // SDPA's boolean mask means "may attend". A row with every key blocked would produce NaN there (the reference
             // gives a uniform average instead); such rows only occur for padding, so open them to keep NaN out of later layers.
-            Tensor? allowed = null;
-            if (mask is not null)
+            // An additive mask (FusedAttentionMask, built once per pass) is SDPA's own form and has such rows opened already.
+            Tensor? allowed = mask is { dtype: not ScalarType.Bool } ? mask : null;
+            if (mask is { dtype: ScalarType.Bool })
             {
                 allowed = mask.logical_not();
                 var fullyBlocked = mask.all(-1, keepdim: true);
@@ -26,7 +30,8 @@ internal static class AttentionMath
         else
         {
             var scores = Scores(q, k, scale);
-            if (mask is not null) scores.FillWhereInPlace(mask, -finfo(scores.dtype).max);
+            if (mask is { dtype: ScalarType.Bool }) scores.FillWhereInPlace(mask, -finfo(scores.dtype).max);
+            else if (mask is not null) scores = scores.Plus(mask);
             result = scores.softmax(-1).matmul(v);
         }
         return result.MoveToOuterDisposeScope();

@@ -21,8 +21,8 @@ public sealed class PackedEncoderTests
         var samples = FirstStepSamples();
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var padded = EncoderPass.Encode(new FourMModelNetwork(TinyModel.Instance) { PacksEncoderTokens = false }, samples);
-        var packed = EncoderPass.Encode(new FourMModelNetwork(TinyModel.Instance) { PacksEncoderTokens = true }, samples);
+        var padded = EncoderPass.Encode(new FourMModelNetwork(TinyModel.Instance) { PacksEncoderTokens = false }, samples).Select(c => c.View()).ToList();
+        var packed = EncoderPass.Encode(new FourMModelNetwork(TinyModel.Instance) { PacksEncoderTokens = true }, samples).Select(c => c.View()).ToList();
 
         Assert.True(padded.Select(c => c.shape[0]).Distinct().Count() > 3, "the batch should mix several lengths");
         for (int i = 0; i < samples.Count; i++)

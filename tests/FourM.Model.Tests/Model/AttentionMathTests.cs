@@ -56,4 +56,38 @@ public sealed class AttentionMathTests
         Assert.Throws<ArgumentException>(() => FusedAttentionBackends.Enable(["fast"]));
         Assert.Equal("flash,efficient,cudnn,math", FusedAttentionBackends.Describe());
     }
+
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void The_additive_mask_built_once_per_pass_gives_the_boolean_masks_fused_attention_bit_for_bit(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(29);
+        var qkv = randn([3, 5, 3, 2, 64], generator: generator).to(dtype).permute(2, 0, 3, 1, 4);
+        Tensor q = qkv[0], k = qkv[1], v = qkv[2];
+        // (B, N, M) with 5 keys (not 16-aligned), random holes and one query row with every key blocked.
+        var blocked = rand([3, 5, 5], generator: generator).lt(0.4);
+        blocked[1, 2] = ones(5, dtype: ScalarType.Bool);
+
+        var additive = FusedAttentionMask.Create(blocked, dtype);
+        var expected = AttentionMath.Attend(q, k, v, blocked.unsqueeze(1), 0.125, AttentionKernel.Fused);
+        var actual = AttentionMath.Attend(q, k, v, additive.unsqueeze(1), 0.125, AttentionKernel.Fused);
+
+        Assert.Equal(dtype, additive.dtype);
+        Assert.Equal(16, additive.stride(1));
+        Assert.True(additive.isinf().eq(blocked.logical_and(blocked.all(-1, keepdim: true).logical_not())).all().item<bool>());
+        Assert.False(actual.isnan().any().item<bool>());
+        Assert.True(expected.eq(actual).all().item<bool>());
+    }
+
+    [Fact]
+    public void Masks_stay_boolean_for_the_exact_kernel_and_absent_masks_stay_absent()
+    {
+        using var scope = NewDisposeScope();
+        var blocked = zeros([2, 1, 7], dtype: ScalarType.Bool);
+        Assert.Same(blocked, FusedAttentionMask.ForKernel(blocked, AttentionKernel.Exact, ScalarType.Float32));
+        Assert.Null(FusedAttentionMask.ForKernel(null, AttentionKernel.Fused, ScalarType.Float32));
+        Assert.Equal(ScalarType.Float32, FusedAttentionMask.ForKernel(blocked, AttentionKernel.Fused, ScalarType.Float32)!.dtype);
+    }
 }

@@ -1,0 +1,38 @@
+using FourM.Generation.Network;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Batching;
+
+/// <summary>Stacks contexts into the padded (B, max, D) layout the decoder takes, zero-filled like the reference.</summary>
+public static class ContextSlices
+{
+    /// <returns>The padded contexts in the caller's dispose scope, and each context's length.</returns>
+    public static (Tensor Padded, long[] Lengths) Pad(IReadOnlyList<ContextSlice> contexts, IGenerationNetwork network)
+    {
+        var lengths = contexts.Select(c => c.Length).ToArray();
+        long max = lengths.Max();
+        var block = contexts[0].Block;
+        if (block.RowStride == max && block.Rows.shape[0] == contexts.Count * max
+            && contexts.Select((c, i) => c.Block == block && c.Offset == i * max).All(x => x))
+        {
+            // The decoder rows are the encoder pass's rows, in order: its padded output is already the layout.
+            return (block.Rows.reshape(contexts.Count, max, block.Rows.shape[1]), lengths);
+        }
+        using var scope = NewDisposeScope();
+        var blocks = contexts.Select(c => c.Block).Distinct().ToList();
+        var start = new Dictionary<ContextBlock, long>();
+        long total = 0;
+        foreach (var b in blocks) { start[b] = total; total += b.Rows.shape[0]; }
+        // One gather over all blocks plus a zero row for the padding slots.
+        var index = new long[contexts.Count * max];
+        Array.Fill(index, total);
+        for (int i = 0; i < contexts.Count; i++)
+            for (long k = 0; k < lengths[i]; k++) index[i * max + k] = start[contexts[i].Block] + contexts[i].Offset + k;
+        var width = block.Rows.shape[1];
+        var zero = torch.zeros(1, width, dtype: block.Rows.dtype, device: block.Rows.device);
+        var source = torch.cat([.. blocks.Select(b => b.Rows), zero], 0);
+        var padded = source.index_select(0, DeviceArrays.Copy(index, network.Device)).reshape(contexts.Count, max, width);
+        return (padded.MoveToOuterDisposeScope(), lengths);
+    }
+}
