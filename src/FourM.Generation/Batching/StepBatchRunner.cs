@@ -121,6 +121,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             active.Add(i);
         }
         if (active.Count == 0) return;
+        active = InContextOrder(work, active);
         var jobs = active.Select(i => work[i].Job).ToList();
         var randoms = jobs.Select(job => JobRandom.Create(job.Seed, _network.Device)).ToList();
         try
@@ -154,6 +155,19 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         {
             foreach (var random in randoms) random.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The jobs ordered by where their contexts lie: jobs encoded together stay together, in their encoder pass's row order.
+    /// A decoder pass over every row of an encoder pass, in order, then takes that pass's padded output as it is
+    /// (<see cref="ContextSlices"/>); the order of independent rows changes nothing else.
+    /// </summary>
+    private List<int> InContextOrder(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> jobs)
+    {
+        var first = jobs.ToDictionary(i => i, i => _store.Get(work[i].Context)[0]);
+        var blockRank = new Dictionary<ContextBlock, int>();
+        foreach (var i in jobs) blockRank.TryAdd(first[i].Block, blockRank.Count);
+        return jobs.OrderBy(i => blockRank[first[i].Block]).ThenBy(i => first[i].Offset).ToList();
     }
 
     /// <summary>

@@ -10,11 +10,16 @@ public sealed class ContextSlicesTests
 {
     private static readonly FourMModelNetwork Network = new(TinyModel.Instance);
 
-    /// <summary>The reference's layout, built row by row: each context, then zeros up to the longest.</summary>
-    private static Tensor Expected(IReadOnlyList<Tensor> contexts)
+    /// <summary>Every context's rows at the start of its padded row, and only finite values in the padding slots.</summary>
+    private static void AssertPadded(IReadOnlyList<Tensor> expected, Tensor padded, long[] lengths)
     {
-        long max = contexts.Max(c => c.shape[0]);
-        return stack(contexts.Select(c => cat([c, zeros(max - c.shape[0], c.shape[1])], 0)).ToArray(), 0);
+        Assert.Equal([expected.Count, expected.Max(c => c.shape[0]), expected[0].shape[1]], padded.shape);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].shape[0], lengths[i]);
+            Assert.True(padded[i].narrow(0, 0, lengths[i]).eq(expected[i]).all().item<bool>(), $"context {i}");
+        }
+        Assert.True(padded.isfinite().all().item<bool>());
     }
 
     /// <summary>A padded block of 3 samples (lengths 4, 2, 3; stride 4), values unique and non-zero in the padding slots too.</summary>
@@ -31,15 +36,13 @@ public sealed class ContextSlicesTests
         using var scope = NewDisposeScope();
         var (block, slices) = PaddedBlock();
         var (padded, lengths) = ContextSlices.Pad(slices, Network);
-        Assert.Equal([4L, 2, 3], lengths);
-        Assert.Equal([3L, 4, 5], padded.shape);
-        // Padding slots keep the encoder's values there (the decoder masks them); the valid rows are the contexts.
+        AssertPadded(slices.Select(c => c.View()).ToList(), padded, lengths);
+        // The block itself, padding slots included: no copy.
         Assert.True(padded.reshape(12, 5).eq(block.Rows).all().item<bool>());
-        for (int i = 0; i < 3; i++) Assert.True(padded[i].narrow(0, 0, lengths[i]).eq(slices[i].View()).all().item<bool>());
     }
 
     [Fact]
-    public void Other_selections_are_gathered_zero_padded_from_every_block()
+    public void Other_selections_are_gathered_from_every_block()
     {
         using var scope = NewDisposeScope();
         var (_, slices) = PaddedBlock();
@@ -49,10 +52,12 @@ public sealed class ContextSlicesTests
         var chosen = new[] { slices[2], other[1], slices[1], single, other[0] };
 
         var (padded, lengths) = ContextSlices.Pad(chosen, Network);
+        AssertPadded(chosen.Select(c => c.View()).ToList(), padded, lengths);
 
-        Assert.Equal([3L, 4, 2, 1, 3], lengths);
-        var expected = Expected(chosen.Select(c => c.View()).ToList());
-        Assert.True(expected.eq(padded).all().item<bool>());
+        // Rows of one block in another order: one gather from that block.
+        var reordered = new[] { slices[1], slices[0] };
+        var (fromOne, oneLengths) = ContextSlices.Pad(reordered, Network);
+        AssertPadded(reordered.Select(c => c.View()).ToList(), fromOne, oneLengths);
     }
 
     [Fact]

@@ -30,6 +30,27 @@ public sealed class EncoderDecoderSplitTests
     }
 
     [Fact]
+    public void Decoding_an_encoded_batch_in_another_order_or_in_parts_gives_the_same_tokens()
+    {
+        var jobs = HeterogeneousBatchTests.EightRequests().Select(r => new GenerationSession(r).NextJob()).ToList();
+        var together = new StepBatchRunner(new FourMModelNetwork(TinyModel.Instance)).RunBatch(jobs);
+
+        var runner = new StepBatchRunner(new FourMModelNetwork(TinyModel.Instance));
+        var work = jobs.Zip(runner.EncodeBatch(jobs)).ToList();
+        // Reversed (the decoder puts rows back in their encoder pass's order), then the rest in two uneven parts.
+        var reversed = runner.DecodeBatch(work.Take(3).Reverse().ToList());
+        var rest = runner.DecodeBatch(work.Skip(3).Take(1).ToList()).Concat(runner.DecodeBatch(work.Skip(4).ToList())).ToList();
+        var split = reversed.Reverse().Concat(rest).ToList();
+
+        Assert.Equal(0, runner.PendingContexts);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            Assert.Equal(jobs[i].JobId, split[i].JobId);
+            Assert.Equal(together[i].State[jobs[i].Step.TargetDomain].Tokens, split[i].State[jobs[i].Step.TargetDomain].Tokens);
+        }
+    }
+
+    [Fact]
     public void Importing_garbage_is_a_clear_error()
     {
         var runner = new StepBatchRunner(new FourMModelNetwork(TinyModel.Instance));
