@@ -66,6 +66,7 @@ public sealed class FourMModel : nn.Module
         if (config.NumRegisterTokens > 0)
             register_tokens = new Parameter(zeros(new long[] { 1, config.NumRegisterTokens, config.Dim }, dtype: dtype, device: device));
         RegisterComponents();
+        ModuleOwnership.KeepOutOfDisposeScopes(this);
     }
 
     public FourMConfig Config { get; }

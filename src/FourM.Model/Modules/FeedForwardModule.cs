@@ -1,3 +1,4 @@
+using FourM.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace FourM.Model.Modules;
@@ -19,7 +20,12 @@ public abstract class FeedForwardModule(string name) : nn.Module<Tensor, Tensor>
             Padded?.Dispose();
             Padded = null;
             _layout = value;
-            if (value == MlpLayout.Aligned) Padded = CreatePadded();
+            if (value != MlpLayout.Aligned) return;
+            Padded = CreatePadded();
+            // The padded weights and the re-made fc1/fc3 parameters (views of them) belong to the module, not to a scope the
+            // caller has open.
+            Padded?.KeepOutOfDisposeScopes();
+            ModuleOwnership.KeepOutOfDisposeScopes(this);
         }
     }
 

@@ -27,6 +27,11 @@ internal sealed class PaddedMlpWeights(Tensor input, Tensor? inputBias, Tensor? 
         return new PaddedMlpWeights(inputWeight, inputBias, gateWeight, gateBias, HiddenPadding.PadInputs(output, padded));
     }
 
+    public void KeepOutOfDisposeScopes()
+    {
+        foreach (var tensor in new[] { Input, InputBias, Gate, GateBias, Output }) tensor?.DetachFromDisposeScope();
+    }
+
     public void Dispose()
     {
         Input.Dispose();
