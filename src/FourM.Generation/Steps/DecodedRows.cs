@@ -30,6 +30,7 @@ public sealed class DecodedRows
         for (int k = 0; k < rows.Count; k++) _where[rows[k]] = (_blocks.Count, k);
         _blocks.Add(block);
         _flat = null;
+        _blockOffsets = null;
     }
 
     /// <summary>Row <paramref name="row"/>'s outputs (K, D), a view.</summary>

@@ -27,12 +27,4 @@ public static class DecoderRows
         var selfMask = keyPadding?.unsqueeze(1).expand(queries.Count, maxQuery, maxQuery);
         return network.Decode(y, context, contextPadding, selfMask).MoveToOuterDisposeScope();
     }
-
-    /// <returns>(K_i, D) decoder outputs per problem.</returns>
-    public static IReadOnlyList<Tensor> Decode(IGenerationNetwork network, IReadOnlyList<Tensor> queries, IReadOnlyList<ContextSlice> contexts)
-    {
-        using var scope = NewDisposeScope();
-        var decoded = DecodePadded(network, queries, contexts);
-        return queries.Select((q, i) => decoded[i].narrow(0, 0, q.shape[0]).MoveToOuterDisposeScope()).ToList();
-    }
 }

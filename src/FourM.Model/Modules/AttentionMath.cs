@@ -5,7 +5,7 @@ namespace FourM.Model.Modules;
 
 /// <summary>
 /// Multi-head attention over already split heads: q (B,H,N,hd), k/v (B,H,M,hd); mask broadcastable to (B,H,N,M), boolean
-/// (True = blocked) or additive (<see cref="FusedAttentionMask"/>).
+/// (True = blocked), or for the fused kernel also additive (<see cref="FusedAttentionMask"/>).
 /// </summary>
 internal static class AttentionMath
 {
@@ -30,8 +30,7 @@ internal static class AttentionMath
         else
         {
             var scores = Scores(q, k, scale);
-            if (mask is { dtype: ScalarType.Bool }) scores.FillWhereInPlace(mask, -finfo(scores.dtype).max);
-            else if (mask is not null) scores = scores.Plus(mask);
+            if (mask is not null) scores.FillWhereInPlace(mask, -finfo(scores.dtype).max);
             result = scores.softmax(-1).matmul(v);
         }
         return result.MoveToOuterDisposeScope();

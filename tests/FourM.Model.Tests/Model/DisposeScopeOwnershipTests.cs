@@ -11,8 +11,7 @@ namespace FourM.Model.Tests.Model;
 /// </summary>
 public sealed class DisposeScopeOwnershipTests
 {
-    private static readonly FourMConfig Tiny = FourMPresets.Create(FourMSize.Tiny, FourMVariant.SwiGluNoBias,
-        ["tok_depth@224", "caption"], ["tok_depth@224", "caption"]) with { Dim = 32, NumHeads = 2, EncoderDepth = 1, DecoderDepth = 1 };
+    private static readonly FourMConfig Tiny = TinyConfigs.DepthTokensAndCaption;
 
     private static float Checksum(FourMModel model)
     {

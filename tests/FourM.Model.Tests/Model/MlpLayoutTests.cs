@@ -11,8 +11,7 @@ namespace FourM.Model.Tests.Model;
 public sealed class MlpLayoutTests
 {
     // Dim 32: the gated hidden width is int(2·128/3) = 85, padded to 128.
-    private static readonly FourMConfig Tiny = FourMPresets.Create(FourMSize.Tiny, FourMVariant.SwiGluNoBias,
-        ["tok_depth@224", "caption"], ["tok_depth@224", "caption"]) with { Dim = 32, NumHeads = 2, EncoderDepth = 2, DecoderDepth = 2 };
+    private static readonly FourMConfig Tiny = TinyConfigs.DepthTokensAndCaption;
 
     [Theory]
     [InlineData(true)]

@@ -8,8 +8,7 @@ namespace FourM.Model.Tests.Model;
 /// <summary>Packed rows (valid tokens back to back) encode like padded rows with a padding mask.</summary>
 public sealed class PackedEncodingTests
 {
-    private static readonly FourMConfig Tiny = FourMPresets.Create(FourMSize.Tiny, FourMVariant.SwiGluNoBias,
-        ["tok_depth@224", "caption"], ["tok_depth@224", "caption"]) with { Dim = 32, NumHeads = 2, EncoderDepth = 2, DecoderDepth = 2 };
+    private static readonly FourMConfig Tiny = TinyConfigs.DepthTokensAndCaption;
 
     [Theory]
     [InlineData(AttentionKernel.Exact, MlpLayout.Reference)]
