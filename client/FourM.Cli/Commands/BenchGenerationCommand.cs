@@ -100,7 +100,7 @@ public sealed class BenchGenerationCommand : ICliCommand
                         timings.Add(watch.Elapsed.TotalSeconds / batch);
                     }
                     Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
-                    if (profile is not null) Console.WriteLine(ProfileLine(profile));
+                    if (profile is not null) Console.WriteLine(ProfileLine(profile) + Environment.NewLine + "    passes: " + profile.PassSummary());
                 }
         }
         return Task.FromResult(0);

@@ -17,7 +17,7 @@ public sealed record GenerationRequest
     /// <summary><c>interactive</c>, <c>standard</c> or <c>batch</c>.</summary>
     public string Priority { get; init; } = "standard";
     /// <summary><c>fused</c>, <c>colocated</c> or <c>disaggregated</c>.</summary>
-    public string Mode { get; init; } = "colocated";
+    public string Mode { get; init; } = "fused";
     public bool StreamTokenGrids { get; init; }
     public double? TimeoutSeconds { get; init; }
     /// <summary>Pins the session to a device, <c>{silo}/{device}</c>.</summary>

@@ -26,6 +26,8 @@ public sealed class StepBatcher(EngineOptions options)
     private readonly List<BatchKey> _ring = new();
     private readonly Dictionary<string, Dictionary<string, long>> _activeByModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _queuedPerSession = new(StringComparer.Ordinal);
+    // Sessions whose latest job said an autoregressive step may lie ahead (JobScheduling.StepsToSequence > 0, or unknown).
+    private readonly HashSet<string> _approachingSequence = new(StringComparer.Ordinal);
 
     public int QueuedJobs { get; private set; }
     public int QueuedRows { get; private set; }
@@ -43,6 +45,7 @@ public sealed class StepBatcher(EngineOptions options)
     public void UnregisterSession(string sessionId)
     {
         foreach (var sessions in _activeByModel.Values) sessions.Remove(sessionId);
+        _approachingSequence.Remove(sessionId);
     }
 
     public void Enqueue(QueuedJob job, long now)
@@ -60,6 +63,8 @@ public sealed class StepBatcher(EngineOptions options)
         QueuedJobs++;
         QueuedRows += job.Rows;
         _queuedPerSession[job.Scheduling.SessionId] = _queuedPerSession.GetValueOrDefault(job.Scheduling.SessionId) + 1;
+        if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence.Add(job.Scheduling.SessionId);
+        else _approachingSequence.Remove(job.Scheduling.SessionId);
         if (_activeByModel.TryGetValue(job.Scheduling.ModelId, out var sessions) && sessions.ContainsKey(job.Scheduling.SessionId))
             sessions[job.Scheduling.SessionId] = now;
     }
@@ -122,9 +127,23 @@ public sealed class StepBatcher(EngineOptions options)
         // Image tokenizer work is requested at will, not in lockstep with steps: no barrier can tell when companions
         // are coming, so it waits the queue delay for them (or until the batch is full).
         if (IsTokenizerWork(key.Kind) || !AllActiveSessionsWaiting(key.ModelId)) return false;
-        // Everyone is waiting. Autoregressive rows still give way to other queued work of the model: while it runs, more
-        // sessions reach their sequence targets and join.
-        return !key.Autoregressive || !_queues.Any(q => q.Value.Jobs.Count > 0 && !q.Key.Autoregressive && q.Key.ModelId == key.ModelId);
+        // Everyone is waiting. Autoregressive rows still give way to other queued work of the model while a live session
+        // of the model may reach a sequence step soon (its hint says one is ahead, or it gave none): a sequence batch costs
+        // about the same for any number of rows, so it is worth holding (up to the hold) for sessions that will join it.
+        // Sessions with no sequence step ahead are no reason to wait.
+        return !key.Autoregressive
+               || !_queues.Any(q => q.Value.Jobs.Count > 0 && !q.Key.Autoregressive && q.Key.ModelId == key.ModelId)
+               || !AnyLiveSessionApproachingSequence(key.ModelId);
+    }
+
+    private bool AnyLiveSessionApproachingSequence(string modelId)
+    {
+        if (_approachingSequence.Count == 0 || !_activeByModel.TryGetValue(modelId, out var sessions)) return false;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var sessionId in _approachingSequence)
+            if (sessions.TryGetValue(sessionId, out var lastSeen) && Stopwatch.GetElapsedTime(lastSeen, now) <= options.ActiveSessionLease)
+                return true;
+        return false;
     }
 
     /// <summary>Rows weighted by the best priority class present, raised by how long the oldest job has waited.</summary>

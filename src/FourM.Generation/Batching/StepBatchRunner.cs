@@ -174,10 +174,20 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     /// One padded encoder pass per group of rows of similar length (<see cref="LengthGroups"/>), or one packed pass for all
     /// rows: packed GEMMs do no work on padding, so splitting would only add passes.
     /// </summary>
-    private IReadOnlyList<ContextSlice> EncodeInLengthGroups(IReadOnlyList<SampleState> samples) => _network.PacksEncoderTokens
-        ? EncoderPass.Encode(_network, samples)
-        : LengthGroups.Run(samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList(), PassCostTokens,
-            rows => EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList()));
+    private IReadOnlyList<ContextSlice> EncodeInLengthGroups(IReadOnlyList<SampleState> samples)
+    {
+        var lengths = samples.Select(sample => EncoderInputBatch.InputLength(_network, sample)).ToList();
+        if (_network.PacksEncoderTokens)
+        {
+            _options.Profile?.CountPass(StepProfile.Encoder, samples.Count, lengths.Sum(), lengths.Sum());
+            return EncoderPass.Encode(_network, samples);
+        }
+        return LengthGroups.Run(lengths, PassCostTokens, rows =>
+        {
+            _options.Profile?.CountPass(StepProfile.Encoder, rows.Length, rows.Sum(i => lengths[i]), rows.Length * rows.Max(i => lengths[i]));
+            return EncoderPass.Encode(_network, rows.Select(i => samples[i]).ToList());
+        });
+    }
 
     /// <summary>
     /// One padded decoder pass per group of rows of similar query count (<see cref="LengthGroups"/>), or one pass per row when
@@ -191,7 +201,14 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             ? LengthGroups.Split(lengths, PassCostTokens)
             : Enumerable.Range(0, queries.Count).Select(r => new[] { r }).ToList();
         foreach (var rows in groups)
+        {
+            if (_options.Profile is { } profile)
+            {
+                profile.CountPass(StepProfile.DecoderQueries, rows.Length, rows.Sum(i => lengths[i]), rows.Length * rows.Max(i => lengths[i]));
+                profile.CountPass(StepProfile.DecoderContext, rows.Length, rows.Sum(i => contexts[i].Length), rows.Length * rows.Max(i => contexts[i].Length));
+            }
             decoded.Add(DecoderRows.DecodePadded(_network, rows.Select(i => queries[i]).ToList(), rows.Select(i => contexts[i]).ToList()), rows);
+        }
         return decoded;
     }
 
@@ -213,6 +230,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             var members = group.ToArray();
             var (target, passes, rows, _, _) = group.Key;
             var logits = _network.Logits(target, decoded.Rows(members.SelectMany(j => Enumerable.Range(firstRow[j], passes)).ToList()));
+            _options.Profile?.CountPass(StepProfile.Logits, members.Length * passes, members.Length * passes * rows, members.Length * passes * rows);
             if (GuidancePasses.CombineUniform(members.Select(j => jobs[j]).ToList(), logits, passes, rows) is { } uniform)
             {
                 for (int k = 0; k < members.Length; k++) result[members[k]] = uniform[k];

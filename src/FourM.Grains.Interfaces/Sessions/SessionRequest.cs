@@ -21,7 +21,11 @@ public sealed record SessionRequest
     /// <summary>Identifies the caller for per-client concurrency caps.</summary>
     [Id(7)] public string ClientId { get; init; } = "anonymous";
     [Id(8)] public ServingPriority Priority { get; init; } = ServingPriority.Standard;
-    [Id(9)] public ServingMode Mode { get; init; } = ServingMode.Colocated;
+    /// <summary>
+    /// How steps reach the device. Fused by default: with encoder and decoder on one device, a step as one engine job spares
+    /// a grain round trip and a batching barrier per step (measured on the H200, docs/benchmarks.md).
+    /// </summary>
+    [Id(9)] public ServingMode Mode { get; init; } = ServingMode.Fused;
     /// <summary>Whether step updates carry the target's token grid (a few KB per step).</summary>
     [Id(10)] public bool StreamTokenGrids { get; init; }
     /// <summary>Whole-session deadline measured from <c>Start</c>; null: the silo's default.</summary>

@@ -37,6 +37,11 @@ public sealed record StepWork
     [Id(11)] public DateTimeOffset? Deadline { get; init; }
     [Id(12)] public SampleTensors[]? Conditions { get; init; }
     [Id(13)] public SampleTensors? Unconditional { get; init; }
+    /// <summary>
+    /// Steps before the session's next autoregressive step (0: this one; −1: none ahead; null: unknown): a scheduling hint, so
+    /// the engine can hold a sequence batch for sessions that are about to join it, and need not when none are.
+    /// </summary>
+    [Id(14)] public int? StepsToSequence { get; init; }
 }
 
 /// <summary>The sample after a step (pixel arrays omitted: steps never change them) and engine timings.</summary>

@@ -16,7 +16,7 @@ public static class WorkMapping
         };
 
     public static JobScheduling ToScheduling(StepWork work) =>
-        new(work.SessionId, work.ModelId, (int)work.Priority, work.Deadline);
+        new(work.SessionId, work.ModelId, (int)work.Priority, work.Deadline, work.StepsToSequence);
 
     public static GenerationStepSpec ToSpec(StepSpec spec) =>
         new(spec.TargetModality, ToScheme(spec.Scheme), spec.NumTokens, spec.Temperature, spec.CfgScales, spec.CfgCondDomains);

@@ -9,9 +9,12 @@ namespace FourM.Serving.Tests.Engine;
 /// <summary>Which ready key runs first, and how autoregressive decodes gather companions.</summary>
 public sealed class StepBatcherPolicyTests
 {
-    private static StepQueuedJob Autoregressive(string session) =>
+    private static StepQueuedJob Autoregressive(string session, int? stepsToSequence = null) =>
         new(Jobs.Job(session) with { Step = new GenerationStepSpec("caption", DecodingScheme.Autoregressive, null, 0.3, [1.0], []) },
-            new JobScheduling(session, "m", 1, null));
+            new JobScheduling(session, "m", 1, null, stepsToSequence));
+
+    private static StepQueuedJob Image(string session, int stepsToSequence) =>
+        new(Jobs.Job(session), new JobScheduling(session, "m", 1, null, stepsToSequence));
 
     [Fact]
     public void The_largest_ready_backlog_runs_first()
@@ -75,6 +78,32 @@ public sealed class StepBatcherPolicyTests
         // The image session has finished (nothing else queued) and everyone left is waiting: both decodes run together.
         batcher.UnregisterSession("image");
         Assert.Equal(["t1", "t2"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId).Order());
+    }
+
+    [Fact]
+    public void Autoregressive_decodes_wait_for_sessions_whose_sequence_step_is_ahead_and_not_for_others()
+    {
+        var options = new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.FromSeconds(10) };
+        var batcher = new StepBatcher(options);
+        var start = Stopwatch.GetTimestamp();
+        foreach (var s in new[] { "t1", "t2", "image" }) batcher.RegisterSession(s, "m", start);
+        batcher.Enqueue(Autoregressive("t1", stepsToSequence: 0), start);
+        batcher.Enqueue(Image("t2", stepsToSequence: 2), start);                                 // two image steps from its caption
+        batcher.Enqueue(Image("image", stepsToSequence: JobScheduling.NoSequenceAhead), start);
+
+        // t2 will join: the image steps run and the decode keeps waiting although everyone is waiting.
+        Assert.Equal(["image", "t2"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId).Order());
+        Assert.Null(batcher.TryTake(start, out _));
+        batcher.Enqueue(Image("t2", stepsToSequence: 1), start);
+        batcher.Enqueue(Image("image", stepsToSequence: JobScheduling.NoSequenceAhead), start);
+        Assert.Equal(["image", "t2"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId).Order());
+
+        // t2 reaches its caption; "image" has no sequence step ahead, so its queued step is no reason to hold the decodes.
+        batcher.Enqueue(Autoregressive("t2", stepsToSequence: 0), start);
+        batcher.Enqueue(Image("image", stepsToSequence: JobScheduling.NoSequenceAhead), start);
+        var both = batcher.TryTake(start, out _)!;
+        Assert.Equal(["t1", "t2"], both.Select(j => j.Scheduling.SessionId).Order());
+        Assert.Equal(["image"], batcher.TryTake(start, out _)!.Select(j => j.Scheduling.SessionId));
     }
 
     [Fact]

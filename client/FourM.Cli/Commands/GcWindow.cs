@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace FourM.Cli.Commands;
+
+/// <summary>
+/// Garbage collections and their pause time since the window opened: a collection stops every managed thread, the device
+/// thread issuing kernels included, so pauses during a run are time the device may sit idle.
+/// </summary>
+public sealed class GcWindow
+{
+    private readonly int[] _collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+    private readonly TimeSpan _pause = GC.GetTotalPauseDuration();
+    private readonly long _allocated = GC.GetTotalAllocatedBytes();
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"GC gen0/1/2 {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
+        $"pause {(GC.GetTotalPauseDuration() - _pause).TotalMilliseconds:0} ms, allocated {(GC.GetTotalAllocatedBytes() - _allocated) / 1e6:0} MB " +
+        $"({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
+}
