@@ -198,7 +198,7 @@ public sealed class FourMModel : nn.Module
     public Tensor Encode(Tensor x, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        mask = FusedAttentionMask.ForKernel(mask, _kernel, Dtype);
+        mask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(mask, _kernel, Dtype));
         foreach (var block in encoder) x = block.Forward(x, mask);
         return encoder_norm.forward(x).MoveToOuterDisposeScope();
     }
@@ -228,8 +228,8 @@ public sealed class FourMModel : nn.Module
     public Tensor Decode(Tensor y, Tensor context, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
-        selfMask = FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype);
-        crossMask = FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype);
+        selfMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype));
+        crossMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype));
         foreach (var block in decoder) y = block.Forward(y, context, selfMask, crossMask);
         return decoder_norm.forward(y).MoveToOuterDisposeScope();
     }
@@ -248,13 +248,14 @@ public sealed class FourMModel : nn.Module
 
     /// <summary>
     /// Decodes new positions y (B,T,D) after the cached ones: selfMask (B,T,cached+T) (null = attend to everything so far),
-    /// crossMask (B,1,N) or (B,T,N). Returns <c>decoder_norm</c> outputs (B,T,D); equals the full decoder on the same prefix.
+    /// crossMask (B,1,N) or (B,T,N), or either from <see cref="PrepareAttentionMask"/>. Returns <c>decoder_norm</c> outputs
+    /// (B,T,D); equals the full decoder on the same prefix.
     /// </summary>
     public Tensor DecodeStep(DecoderCache cache, Tensor y, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
-        selfMask = FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype);
-        crossMask = FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype);
+        selfMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype));
+        crossMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype));
         for (var i = 0; i < decoder.Count; i++)
         {
             var (keys, values) = cache.ContextKeyValues[i];
@@ -263,6 +264,13 @@ public sealed class FourMModel : nn.Module
         if (decoder.Count == 0) cache.Advance(y.shape[1]);
         return decoder_norm.forward(y).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// A blocked-keys mask (True = blocked; e.g. (B,1,N) for cross-attention) in the form this model's attention kernel takes,
+    /// head axis included. <see cref="Decode"/> and <see cref="DecodeStep"/> take it as it is, so incremental decoding can
+    /// build it once per target instead of once per token. In the caller's dispose scope.
+    /// </summary>
+    public Tensor? PrepareAttentionMask(Tensor? blocked) => AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(blocked, _kernel, Dtype));
 
     /// <summary>Output head of one modality over decoder outputs (…, D) → (…, V).</summary>
     public Tensor Logits(string modality, Tensor decoderOutput) => DecoderEmbeddingFor(modality).Logits(decoderOutput);

@@ -129,7 +129,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
 
     public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask) =>
-        new CachedDecoder(Model, Model.StartDecoding(context), contextPaddingMask?.unsqueeze(1).DetachFromDisposeScope());
+        new CachedDecoder(Model, Model.StartDecoding(context), Model.PrepareAttentionMask(contextPaddingMask?.unsqueeze(1))?.DetachFromDisposeScope());
 
     /// <summary>The model's KV cache: self-attention keys/values grow per token, cross-attention keys/values are computed once.</summary>
     private sealed class CachedDecoder(FourMModel model, DecoderCache cache, Tensor? crossMask) : IIncrementalDecoder

@@ -47,10 +47,18 @@ internal static class AttentionMath
         return exactlyScalable ? q.MulBy(scale).matmul(k.transpose(-2, -1)) : q.matmul(k.transpose(-2, -1)).MulBy(scale);
     }
 
+    /// <summary>
+    /// A (B,N,M) mask with the head axis added, (B,1,N,M); a mask that has it already is returned as it is, so a pass can add
+    /// it once for all its layers instead of one host call per attention.
+    /// </summary>
+    public static Tensor? WithHeadAxis(Tensor? mask) => mask is null || mask.dim() == 4 ? mask : mask.unsqueeze(1);
+
     /// <summary>(B,N,H*hd) → (B,H,N,hd).</summary>
     public static Tensor SplitHeads(Tensor x, long heads)
     {
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        // One position (an incremental decoding step): the head split is a plain reshape, one host call instead of two.
+        if (n == 1) return x.reshape(b, heads, 1, c / heads);
         return x.reshape(b, n, heads, c / heads).permute(0, 2, 1, 3);
     }
 
@@ -58,6 +66,8 @@ internal static class AttentionMath
     public static Tensor MergeHeads(Tensor x)
     {
         var (b, h, n, d) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        // One position: the heads already lie in merged order, so one reshape does (a copy only if SDPA's output is strided).
+        if (n == 1) return x.reshape(b, 1, h * d);
         return x.transpose(1, 2).reshape(b, n, h * d);
     }
 }

@@ -46,7 +46,7 @@ public sealed class CrossAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (b, m, c) = (context.shape[0], context.shape[1], context.shape[2]);
-        var parts = kv.forward(context).reshape(b, m, 2, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+        var parts = kv.forward(context).reshape(b, m, 2, _heads, c / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         Tensor k = parts[0], v = parts[1];
         if (k_norm is not null) k = k_norm.forward(k);
         return (k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope());
@@ -58,7 +58,7 @@ public sealed class CrossAttention : nn.Module
         using var scope = NewDisposeScope();
         var query = AttentionMath.SplitHeads(q.forward(x), _heads);
         if (q_norm is not null) query = q_norm.forward(query);
-        var attended = AttentionMath.Attend(query, keys, values, mask?.unsqueeze(1), _scale, Kernel);
+        var attended = AttentionMath.Attend(query, keys, values, AttentionMath.WithHeadAxis(mask), _scale, Kernel);
         return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
     }
 }

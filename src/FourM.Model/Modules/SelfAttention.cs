@@ -39,7 +39,7 @@ public sealed class SelfAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (q, k, v) = Project(x);
-        var attended = AttentionMath.Attend(q, k, v, mask?.unsqueeze(1), _scale, Kernel);
+        var attended = AttentionMath.Attend(q, k, v, AttentionMath.WithHeadAxis(mask), _scale, Kernel);
         return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
     }
 
@@ -52,7 +52,7 @@ public sealed class SelfAttention : nn.Module
         using var scope = NewDisposeScope();
         var (q, k, v) = Project(x);
         cache.Append(k, v);
-        var attended = AttentionMath.Attend(q, cache.Keys!, cache.Values!, mask?.unsqueeze(1), _scale, Kernel);
+        var attended = AttentionMath.Attend(q, cache.Keys!, cache.Values!, AttentionMath.WithHeadAxis(mask), _scale, Kernel);
         return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
     }
 
@@ -74,7 +74,8 @@ public sealed class SelfAttention : nn.Module
     private (Tensor Q, Tensor K, Tensor V) Split(Tensor projected)
     {
         var (b, n, c) = (projected.shape[0], projected.shape[1], projected.shape[2] / 3);
-        var parts = projected.reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
+        // unbind: the three views in one host call (indexing makes one call each).
+        var parts = projected.reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         Tensor q = parts[0], k = parts[1], v = parts[2];
         if (q_norm is not null) q = q_norm.forward(q);
         if (k_norm is not null) k = k_norm.forward(k);

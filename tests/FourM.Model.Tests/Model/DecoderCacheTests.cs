@@ -48,6 +48,30 @@ public sealed class DecoderCacheTests
         Assert.True((incremental - full).abs().max().item<float>() < 1e-5f);
     }
 
+    [Theory]
+    [InlineData(AttentionKernel.Exact)]
+    [InlineData(AttentionKernel.Fused)]
+    public void A_cross_mask_prepared_once_gives_the_same_steps_bit_for_bit(AttentionKernel kernel)
+    {
+        using var model = FourMModel.CreateRandom(Tiny(FourMVariant.SwiGluNoBias), 9, ScalarType.Float32, CPU);
+        model.Kernel = kernel;
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var (context, crossMask, y) = Inputs(2, 10, 4);
+        var prepared = model.PrepareAttentionMask(crossMask)!;
+        Assert.Equal(4, prepared.dim());
+
+        using var rawCache = model.StartDecoding(context);
+        using var preparedCache = model.StartDecoding(context);
+        for (long t = 0; t < 4; t++)
+        {
+            var token = y[TensorIndex.Colon, TensorIndex.Slice(t, t + 1)];
+            var raw = model.DecodeStep(rawCache, token, null, crossMask);
+            var reused = model.DecodeStep(preparedCache, token, null, prepared);
+            Assert.True(raw.eq(reused).all().item<bool>(), $"step {t} differs");
+        }
+    }
+
     [Fact]
     public void FusedKernelMatchesTheExactOne()
     {
