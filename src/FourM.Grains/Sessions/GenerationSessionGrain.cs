@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using FourM.Engine.Batching;
 using FourM.Engine.Metrics;
 using FourM.Generation.Batching;
 using FourM.Grains.Devices;
@@ -384,16 +383,8 @@ public sealed class GenerationSessionGrain(
         Deadline = State.Deadline,
         Conditions = step.Conditions?.Select(c => TensorMapping.ToTensors(c)).ToArray(),
         Unconditional = step.Unconditional is null ? null : TensorMapping.ToTensors(step.Unconditional),
-        StepsToSequence = StepsToSequence(index),
+        StepsToSequence = _plan!.StepsToSequence(index),
     };
-
-    /// <summary>Steps from <paramref name="index"/> to the plan's next autoregressive step, or −1 when there is none.</summary>
-    private int StepsToSequence(int index)
-    {
-        for (var j = index; j < _plan!.Steps.Count; j++)
-            if (_plan.Steps[j].Spec.Scheme == DecodingScheme.Autoregressive) return j - index;
-        return JobScheduling.NoSequenceAhead;
-    }
 
     /// <summary>Participants' edits: the edited positions become visible inputs with the given ids.</summary>
     private void ApplyPendingEdits()

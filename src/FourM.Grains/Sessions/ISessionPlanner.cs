@@ -1,3 +1,4 @@
+using FourM.Engine.Batching;
 using FourM.Generation.Batching;
 using FourM.Grains.Interfaces.Sessions;
 
@@ -13,7 +14,19 @@ public interface ISessionPlanner
     SessionPlan Plan(SessionRequest request);
 }
 
-public sealed record SessionPlan(SampleState Initial, IReadOnlyList<PlannedStep> Steps);
+public sealed record SessionPlan(SampleState Initial, IReadOnlyList<PlannedStep> Steps)
+{
+    /// <summary>
+    /// Steps from <paramref name="index"/> to the plan's next autoregressive step (0: that step itself), or
+    /// <see cref="JobScheduling.NoSequenceAhead"/> when none is left: the engine's hint for holding sequence batches.
+    /// </summary>
+    public int StepsToSequence(int index)
+    {
+        for (var j = index; j < Steps.Count; j++)
+            if (Steps[j].Spec.Scheme == DecodingScheme.Autoregressive) return j - index;
+        return JobScheduling.NoSequenceAhead;
+    }
+}
 
 /// <summary>One step of the plan. <see cref="TargetStep"/> is 1-based within its target.</summary>
 public sealed record PlannedStep(
