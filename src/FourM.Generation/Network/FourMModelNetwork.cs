@@ -86,9 +86,13 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         var ids = DeviceArrays.Copy(tokens, [batch, n], Device);
         var targetMask = DeviceArrays.Copy(targetMasks, [batch, n], Device);
         var embedding = Model.DecoderEmbeddingFor(modality);
-        if (embedding is not ImageTokenDecoderEmbedding || embedding.Modality.VocabSize is not { } vocab)
+        if (embedding.Modality.VocabSize is not { } vocab || embedding is not (ImageTokenDecoderEmbedding or SequenceDecoderEmbedding))
             return embedding.EmbedTarget(ids, targetMask).Emb.MoveToOuterDisposeScope();
+        // The adapters' checks on the host arrays: their device versions read back from the device (for a sequence target
+        // three times: the ids' range and the largest position), each a wait for every queued kernel.
         HostInputChecks.TokenIds(tokens, vocab, modality);
+        if (embedding is SequenceDecoderEmbedding sequence)
+            HostInputChecks.PositionCount(targetMasks, batch, sequence.PositionEmbedding.shape[1], modality, sequence.MaxLength);
         return HostInputChecks.WithoutDeviceChecks(embedding, () => embedding.EmbedTarget(ids, targetMask)).Emb.MoveToOuterDisposeScope();
     }
 

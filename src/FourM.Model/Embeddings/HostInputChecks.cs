@@ -30,8 +30,11 @@ public static class HostInputChecks
     /// <summary>The broken rule as the model's checks word it.</summary>
     public static string VocabularyRule(long vocabSize, long min, long max) => $"token ids must lie in [0, {vocabSize}), found [{min}, {max}]";
 
-    /// <summary>Sequences: the valid tokens of every row (mask false) fit the position table's <paramref name="positionRows"/>.</summary>
-    public static void PositionCount(ReadOnlySpan<bool> mask, int batch, long positionRows, string modality)
+    /// <summary>
+    /// Sequences: the valid tokens of every row (mask false) fit the position table's <paramref name="positionRows"/>. With
+    /// <paramref name="maxLength"/> (the decoder rule: positions at or beyond it use row 0), only the first that many count.
+    /// </summary>
+    public static void PositionCount(ReadOnlySpan<bool> mask, int batch, long positionRows, string modality, long? maxLength = null)
     {
         if (batch == 0 || mask.IsEmpty) return;
         int length = mask.Length / batch;
@@ -39,6 +42,7 @@ public static class HostInputChecks
         {
             long valid = 0;
             foreach (var blocked in mask.Slice(b * length, length)) if (!blocked) valid++;
+            if (maxLength is { } limit) valid = Math.Min(valid, limit);
             if (valid > positionRows)
                 throw new ArgumentException($"modality '{modality}': {valid} valid tokens exceed the {positionRows} positions of its embedding table");
         }

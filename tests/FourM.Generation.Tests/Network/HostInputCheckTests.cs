@@ -54,6 +54,41 @@ public sealed class HostInputCheckTests
     }
 
     [Fact]
+    public void An_out_of_vocabulary_sequence_target_id_fails_with_the_models_message()
+    {
+        var vocab = TinyModel.Instance.Modalities.Get("caption").VocabSize!.Value;
+        var tokens = new long[] { 5, vocab, 7, 3 };
+        var hostError = Assert.Throws<ArgumentException>(() => Network.DecoderPositionEmbeddings("caption", tokens, new bool[4], 1));
+
+        using var scope = NewDisposeScope();
+        var deviceError = Assert.Throws<ArgumentException>(() =>
+            TinyModel.Instance.DecoderEmbeddingFor("caption").EmbedTarget(tensor(tokens, [1, 4]), zeros([1, 4], ScalarType.Bool)));
+        Assert.Equal(deviceError.Message, hostError.Message);
+    }
+
+    [Fact]
+    public void The_decoder_position_cap_counts_only_positions_below_it()
+    {
+        var mask = new bool[10];   // ten valid tokens
+        HostInputChecks.PositionCount(mask, 1, positionRows: 8, "caption", maxLength: 8);   // positions 8 and 9 use row 0
+        var error = Assert.Throws<ArgumentException>(() => HostInputChecks.PositionCount(mask, 1, positionRows: 8, "caption", maxLength: 9));
+        Assert.Contains("9 valid tokens exceed the 8 positions", error.Message);
+    }
+
+    [Fact]
+    public void Sequence_target_positions_embed_as_the_device_checked_path_and_the_checks_stay_on_afterwards()
+    {
+        using var scope = NewDisposeScope();
+        var tokens = new long[] { 2, 40, 41, 42, 3, 0, 0, 0 };
+        var targetMask = new[] { false, false, false, false, false, true, true, true };
+        var hostChecked = Network.DecoderPositionEmbeddings("caption", tokens, targetMask, 1);
+        var embedding = TinyModel.Instance.DecoderEmbeddingFor("caption");
+        var direct = embedding.EmbedTarget(tensor(tokens, [1, 8]), tensor(targetMask, [1, 8])).Emb;
+        Assert.Equal(direct.data<float>().ToArray(), hostChecked.data<float>().ToArray());
+        Assert.True(embedding.ValidateInputs);
+    }
+
+    [Fact]
     public void Valid_inputs_embed_as_the_device_checked_path_and_the_checks_stay_on_afterwards()
     {
         using var scope = NewDisposeScope();
