@@ -62,7 +62,7 @@ public sealed class StepProfile(Device device)
     }
 
     /// <summary>One runner batch (a step of many jobs): its profiled time, host calls, passes and rows.</summary>
-    public sealed class StepRecord
+    private sealed class StepRecord
     {
         public double Milliseconds;
         public long Tensors;
