@@ -48,12 +48,26 @@ public static class HostInputChecks
         }
     }
 
-    /// <summary>Runs <paramref name="embed"/> with the adapter's device-side checks off (the caller checked on the host).</summary>
+    /// <summary>
+    /// Runs <paramref name="embed"/> with the adapter's device-side checks off (the caller checked on the host), on this thread
+    /// only: <see cref="ModalityEmbeddingBase.ValidateInputs"/> is left alone, so another thread using the same model at the
+    /// same time keeps its checks.
+    /// </summary>
     public static T WithoutDeviceChecks<T>(ModalityEmbeddingBase embedding, Func<T> embed)
     {
-        bool validate = embedding.ValidateInputs;
-        embedding.ValidateInputs = false;
+        var hostChecked = _hostChecked ??= new List<ModalityEmbeddingBase>();
+        hostChecked.Add(embedding);
         try { return embed(); }
-        finally { embedding.ValidateInputs = validate; }
+        finally { hostChecked.RemoveAt(hostChecked.Count - 1); }
     }
+
+    /// <summary>True while this thread runs <paramref name="embedding"/> inside <see cref="WithoutDeviceChecks"/>.</summary>
+    internal static bool IsHostChecked(ModalityEmbeddingBase embedding)
+    {
+        if (_hostChecked is not { Count: > 0 } hostChecked) return false;
+        foreach (var e in hostChecked) if (ReferenceEquals(e, embedding)) return true;
+        return false;
+    }
+
+    [ThreadStatic] private static List<ModalityEmbeddingBase>? _hostChecked;
 }

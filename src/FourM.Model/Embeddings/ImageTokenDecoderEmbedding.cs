@@ -38,11 +38,11 @@ public sealed class ImageTokenDecoderEmbedding : DecoderEmbedding
         var ids = tensor.reshape(batch, -1);
         if (ids.shape[1] != _tokens)
             throw new ArgumentException($"modality '{Modality.Name}': {ids.shape[1]} tokens per sample, expected {_tokens}");
-        ids = EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs);
+        ids = EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ChecksOnDevice);
         return new DecoderEmbeddingOutput(null, GridEmbedding(batch).MoveToOuterDisposeScope(), ids.MoveToOuterDisposeScope());
     }
 
-    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
+    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ChecksOnDevice));
 
     public override Tensor Logits(Tensor y) => to_logits.forward(y);
 }

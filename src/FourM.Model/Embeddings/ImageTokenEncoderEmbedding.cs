@@ -37,7 +37,7 @@ public sealed class ImageTokenEncoderEmbedding : EncoderEmbedding
         var ids = tensor.reshape(batch, -1);
         if (ids.shape[1] != _tokens)
             throw new ArgumentException($"modality '{Modality.Name}': {ids.shape[1]} tokens per sample, expected {_tokens}");
-        var x = token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
+        var x = token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ChecksOnDevice));
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), GridEmbedding(batch).MoveToOuterDisposeScope());
     }
 }

@@ -42,6 +42,9 @@ public abstract class ModalityEmbeddingBase : nn.Module
     /// </summary>
     public bool ValidateInputs { get; set; } = true;
 
+    /// <summary>Whether this call checks its inputs on the device: <see cref="ValidateInputs"/>, unless the caller checked them on the host.</summary>
+    protected bool ChecksOnDevice => ValidateInputs && !HostInputChecks.IsHostChecked(this);
+
     /// <summary>The modality embedding parameter (shared between encoder and decoder adapters when the config says so).</summary>
     public Parameter ModalityEmbedding => mod_emb;
 

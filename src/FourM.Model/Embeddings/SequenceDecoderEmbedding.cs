@@ -35,16 +35,16 @@ public sealed class SequenceDecoderEmbedding : DecoderEmbedding
         using var scope = NewDisposeScope();
         if (tensor.dim() != 2) throw new ArgumentException($"modality '{Modality.Name}': ids must be (B, L), got [{string.Join(", ", tensor.shape)}]");
         EmbeddingChecks.Mask(targetMask, tensor.shape[0], tensor.shape[1], Modality.Name, "target_mask");
-        var ids = EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs);
+        var ids = EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ChecksOnDevice);
         var x = token_emb.forward(ids);
         var emb = PositionsFor(targetMask).Plus(mod_emb);
         return new DecoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope(), ids.MoveToOuterDisposeScope());
     }
 
     /// <summary>Position embeddings (B,L,D) for a target mask, without the modality embedding.</summary>
-    public Tensor PositionsFor(Tensor targetMask) => SequencePositions.Gather(pos_emb, targetMask, MaxLength, Modality.Name, ValidateInputs);
+    public Tensor PositionsFor(Tensor targetMask) => SequencePositions.Gather(pos_emb, targetMask, MaxLength, Modality.Name, ChecksOnDevice);
 
-    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ValidateInputs));
+    public override Tensor EmbedTokens(Tensor ids) => token_emb.forward(EmbeddingChecks.TokenIds(ids, _vocab, Modality.Name, ChecksOnDevice));
 
     public override Tensor Logits(Tensor y) => to_logits.forward(y);
 }

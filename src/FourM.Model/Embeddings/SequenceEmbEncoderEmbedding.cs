@@ -30,7 +30,7 @@ public sealed class SequenceEmbEncoderEmbedding : EncoderEmbedding
             throw new ArgumentException($"modality '{Modality.Name}': embeddings have shape [{string.Join(", ", tensor.shape)}], expected [B, L, {_inputDim}]");
         EmbeddingChecks.Mask(inputMask, tensor.shape[0], tensor.shape[1], Modality.Name, "input_mask");
         var x = emb_proj.forward(tensor.to_type(emb_proj.weight!.dtype));
-        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).Plus(mod_emb);
+        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ChecksOnDevice).Plus(mod_emb);
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope());
     }
 }

@@ -33,8 +33,8 @@ public sealed class SequenceEncoderEmbedding : EncoderEmbedding
         using var scope = NewDisposeScope();
         if (tensor.dim() != 2) throw new ArgumentException($"modality '{Modality.Name}': ids must be (B, L), got [{string.Join(", ", tensor.shape)}]");
         EmbeddingChecks.Mask(inputMask, tensor.shape[0], tensor.shape[1], Modality.Name, "input_mask");
-        var x = token_emb.forward(EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ValidateInputs));
-        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ValidateInputs).Plus(mod_emb);
+        var x = token_emb.forward(EmbeddingChecks.TokenIds(tensor, _vocab, Modality.Name, ChecksOnDevice));
+        var emb = SequencePositions.Gather(pos_emb, inputMask, maxLength: null, Modality.Name, ChecksOnDevice).Plus(mod_emb);
         return new EncoderEmbeddingOutput(x.MoveToOuterDisposeScope(), emb.MoveToOuterDisposeScope());
     }
 }

@@ -89,6 +89,36 @@ public sealed class HostInputCheckTests
     }
 
     [Fact]
+    public void Host_checked_embedding_on_one_thread_leaves_the_device_checks_on_for_another()
+    {
+        using var model = TinyModel.Create(23);
+        var embedding = model.DecoderEmbeddingFor("caption");
+        var vocab = model.Modalities.Get("caption").VocabSize!.Value;
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() => HostInputChecks.WithoutDeviceChecks(embedding, () =>
+        {
+            inside.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return 0;
+        }));
+        holder.Start();
+        try
+        {
+            Assert.True(inside.Wait(TimeSpan.FromSeconds(30)));
+            // Another thread, while the first is inside its host-checked call: the bad id must still be refused.
+            using var scope = NewDisposeScope();
+            var error = Assert.Throws<ArgumentException>(() => embedding.EmbedTarget(tensor(new long[] { 1, vocab }, [1, 2]), zeros([1, 2], ScalarType.Bool)));
+            Assert.Contains($"token ids must lie in [0, {vocab})", error.Message);
+        }
+        finally
+        {
+            release.Set();
+            holder.Join();
+        }
+    }
+
+    [Fact]
     public void Valid_inputs_embed_as_the_device_checked_path_and_the_checks_stay_on_afterwards()
     {
         using var scope = NewDisposeScope();
