@@ -63,11 +63,21 @@ public sealed class StepBatcher(EngineOptions options)
         QueuedJobs++;
         QueuedRows += job.Rows;
         _queuedPerSession[job.Scheduling.SessionId] = _queuedPerSession.GetValueOrDefault(job.Scheduling.SessionId) + 1;
-        if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence.Add(job.Scheduling.SessionId);
-        else _approachingSequence.Remove(job.Scheduling.SessionId);
         if (_activeByModel.TryGetValue(job.Scheduling.ModelId, out var sessions) && sessions.ContainsKey(job.Scheduling.SessionId))
+        {
             sessions[job.Scheduling.SessionId] = now;
+            // Only registered sessions' model steps count (their entries go when they unregister); tokenizer work says
+            // nothing about a session's plan.
+            if (!IsTokenizerWork(job.Kind))
+            {
+                if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence.Add(job.Scheduling.SessionId);
+                else _approachingSequence.Remove(job.Scheduling.SessionId);
+            }
+        }
     }
+
+    /// <summary>Sessions the sequence hold is tracking (diagnostics and tests).</summary>
+    public int SessionsApproachingSequence => _approachingSequence.Count;
 
     /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
     public bool Remove(QueuedJob job)

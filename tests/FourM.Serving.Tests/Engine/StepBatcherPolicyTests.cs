@@ -107,6 +107,21 @@ public sealed class StepBatcherPolicyTests
     }
 
     [Fact]
+    public void Only_registered_sessions_are_tracked_for_the_sequence_hold_and_only_until_they_leave()
+    {
+        var batcher = new StepBatcher(new EngineOptions());
+        var start = Stopwatch.GetTimestamp();
+        batcher.Enqueue(Image("passer-by", stepsToSequence: 2), start);   // never registered: nothing to remember
+        Assert.Equal(0, batcher.SessionsApproachingSequence);
+
+        batcher.RegisterSession("member", "m", start);
+        batcher.Enqueue(Image("member", stepsToSequence: 2), start);
+        Assert.Equal(1, batcher.SessionsApproachingSequence);
+        batcher.UnregisterSession("member");
+        Assert.Equal(0, batcher.SessionsApproachingSequence);
+    }
+
+    [Fact]
     public void A_held_autoregressive_decode_runs_once_its_hold_expires()
     {
         var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.FromMilliseconds(50) });
