@@ -65,8 +65,8 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
         {
             var last = DeviceArrays.Copy(decodings.Select(d => d.Start).ToArray(), network.Device);
             int longest = decodings.Max(d => d.Budget);
-            int tokensStepped = 0;
-            for (int t = 0; t < longest && decodings.Any(d => !d.Finished); t++, tokensStepped++)
+            int t = 0;
+            for (; t < longest && decodings.Any(d => !d.Finished); t++)
             {
                 using var tokenScope = NewDisposeScope();
                 // A NaN row's id is −1 until the next host check fails its job; it must not reach the embedding (on a GPU, a
@@ -93,7 +93,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
                 if ((t + 1) % Math.Max(1, options.EndOfSequenceCheckInterval) == 0) CopyGenerated(decodings, pending, markEnded: true);
             }
             CopyGenerated(decodings, pending, markEnded: false);
-            options.Profile?.CountPass(StepProfile.Autoregressive, contexts.Count, decodings.Sum(d => (long)d.Drawn * d.PassCount), (long)tokensStepped * contexts.Count);
+            options.Profile?.CountPass(StepProfile.Autoregressive, contexts.Count, decodings.Sum(d => (long)d.Drawn * d.PassCount), (long)t * contexts.Count);
             return decodings.Select(Merge).ToList();
         }
         finally
@@ -107,14 +107,14 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
     /// The guided float32 logits (1, V) of each active job. Jobs of the same target, pass count and guidance scale share one
     /// logits-head call over all their rows and one elementwise guidance combination (row-wise, so equal to combining alone).
     /// </summary>
-    private Tensor[] GuidedLogits(List<JobDecoding> decodings, int[] active, Tensor outputs)
+    private Tensor[] GuidedLogits(List<JobDecoding> decodings, int[] active, DecodedRows outputs)
     {
         var result = new Tensor[active.Length];
         foreach (var group in active.Select((j, a) => (Job: j, Active: a)).GroupBy(x => decodings[x.Job].Job.Step.TargetDomain))
         {
             var members = group.ToArray();
             var rowIndex = members.SelectMany(m => Enumerable.Range(decodings[m.Job].FirstPass, decodings[m.Job].PassCount)).ToArray();
-            var logits = network.Logits(group.Key, Rows(outputs, rowIndex));   // (rows, V)
+            var logits = network.Logits(group.Key, outputs.Rows(rowIndex));   // (rows, V)
             var passes = decodings[members[0].Job].PassCount;
             var uniform = members.All(m => decodings[m.Job].PassCount == passes)
                 ? GuidancePasses.CombineUniform(members.Select(m => decodings[m.Job].Job).ToList(), logits, passes, 1)
@@ -203,35 +203,22 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
     }
 
     /// <param name="rows">(R, D): every pass row's input.</param>
-    /// <returns>(R, D): every pass row's output, in row order.</returns>
-    private static Tensor StepGroups(List<Group> groups, Tensor rows)
+    /// <returns>
+    /// Every pass row's output, kept as its group's (P, 1, D) block: the logits heads take their rows as one view when they
+    /// are consecutive rows of one group (always, with batched guidance passes), else one gather, instead of one view per row
+    /// and a concatenation every token.
+    /// </returns>
+    private static DecodedRows StepGroups(List<Group> groups, Tensor rows)
     {
-        long count = rows.shape[0];
-        // One group of every row, in order (BuildGroups with batched guidance passes): its output is the result as it is,
-        // with no per-row views for the host to make every token.
-        if (groups.Count == 1 && groups[0].Rows.Length == count) return groups[0].Decoder.Step(rows.unsqueeze(1)).squeeze(1);
-        var outputs = new List<Tensor>(groups.Count);
-        var order = new List<long>((int)count);
+        var outputs = new DecodedRows(Enumerable.Repeat(1L, (int)rows.shape[0]).ToList());
         foreach (var g in groups)
         {
-            var input = g.Rows.Length == 1 ? rows.narrow(0, g.Rows[0], 1).unsqueeze(1)
+            var input = g.Rows.Length == rows.shape[0] ? rows.unsqueeze(1)   // one group of every row, in order (BuildGroups)
+                : g.Rows.Length == 1 ? rows.narrow(0, g.Rows[0], 1).unsqueeze(1)
                 : rows.index_select(0, DeviceArrays.Copy(g.Rows.Select(r => (long)r).ToArray(), rows.device)).unsqueeze(1);   // (P, 1, D)
-            outputs.Add(g.Decoder.Step(input).squeeze(1));
-            order.AddRange(g.Rows.Select(r => (long)r));
+            outputs.Add(g.Decoder.Step(input), g.Rows);
         }
-        var stacked = torch.cat(outputs.ToArray(), 0);   // rows in group order
-        if (order.Select((r, i) => r == i).All(x => x)) return stacked;
-        var position = new long[count];
-        for (int i = 0; i < order.Count; i++) position[order[i]] = i;
-        return stacked.index_select(0, DeviceArrays.Copy(position, rows.device));
-    }
-
-    /// <summary>The given rows of <paramref name="outputs"/>: a view when they are one ascending run, else one gather.</summary>
-    private static Tensor Rows(Tensor outputs, int[] rowIndex)
-    {
-        bool run = rowIndex.Select((r, i) => r == rowIndex[0] + i).All(x => x);
-        return run ? outputs.narrow(0, rowIndex[0], rowIndex.Length)
-            : outputs.index_select(0, DeviceArrays.Copy(rowIndex.Select(r => (long)r).ToArray(), outputs.device));
+        return outputs;
     }
 
     /// <summary>Keeps the padded context alive exactly as long as its decoder.</summary>
