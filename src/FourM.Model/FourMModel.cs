@@ -210,7 +210,9 @@ public sealed class FourMModel : nn.Module
     public Tensor EncodePacked(Tensor x, TokenPacking packing)
     {
         using var scope = NewDisposeScope();
-        foreach (var block in encoder) x = block.ForwardPacked(x, packing);
+        // Keys only: (B, L) → (B, 1, 1, L), in the kernel's form once for every layer.
+        var mask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(packing.PaddingMask?.unsqueeze(1), _kernel, Dtype));
+        foreach (var block in encoder) x = block.ForwardPacked(x, packing, mask);
         return encoder_norm.forward(x).MoveToOuterDisposeScope();
     }
 

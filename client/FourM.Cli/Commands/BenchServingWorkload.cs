@@ -12,9 +12,13 @@ public static class BenchServingWorkload
     private const long EndOfSequence = 3;          // [EOS] of the 4M text tokenizer
     private const int FirstWordId = 204;           // after [PAD], [UNK], [SOS], [EOS] and the sentinels [S_0]..[S_199]
 
-    public static IReadOnlyList<(string Kind, SessionRequest Request)> Build(int sessions, long baseSeed) =>
+    /// <summary>The workloads <c>--workload</c> accepts: the mixed one the targets are about, and each half alone (diagnostics).</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["mixed", "t2i", "rgb2x"];
+
+    /// <param name="kind">mixed (even sessions text→image, odd ones image→X), t2i or rgb2x.</param>
+    public static IReadOnlyList<(string Kind, SessionRequest Request)> Build(int sessions, long baseSeed, string kind = "mixed") =>
         Enumerable.Range(0, sessions)
-            .Select(i => i % 2 == 0 ? ("t2i", TextToImage(baseSeed + i)) : ("rgb2x", RgbToMany(baseSeed + i)))
+            .Select(i => (kind == "mixed" ? i % 2 == 0 : kind == "t2i") ? ("t2i", TextToImage(baseSeed + i)) : ("rgb2x", RgbToMany(baseSeed + i)))
             .ToList();
 
     /// <summary>caption → tok_clip (ROAR 49, temp 6 onex:0.5:0.5) → tok_rgb (ROAR 25, temp 0.5); CFG 3, top-p 0.8, cfg-grow.</summary>

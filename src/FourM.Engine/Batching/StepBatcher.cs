@@ -8,7 +8,7 @@ namespace FourM.Engine.Batching;
 /// <see cref="BatchKey"/>; a key fires when it is full (rows or tokens), when every registered active session of its
 /// model is waiting (the barrier: no companion is still on its way), or when its oldest job has waited
 /// <see cref="EngineOptions.MaxQueueDelay"/>. Autoregressive keys wait longer (<see cref="EngineOptions.AutoregressiveHold"/>)
-/// unless nothing else is queued. Of the ready keys the one with the largest weighted, aged backlog runs: sessions that
+/// unless nothing else is queued or no live session is expected to reach a sequence step within the hold. Of the ready keys the one with the largest weighted, aged backlog runs: sessions that
 /// alternate between keys (encode, decode) then fall into step with each other instead of splitting into half-full
 /// batches, and waiting raises a key's weight so none starves. Rows are picked by priority class, aged the same way.
 /// Not thread-safe: the engine calls it under its lock.
@@ -26,8 +26,14 @@ public sealed class StepBatcher(EngineOptions options)
     private readonly List<BatchKey> _ring = new();
     private readonly Dictionary<string, Dictionary<string, long>> _activeByModel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _queuedPerSession = new(StringComparer.Ordinal);
-    // Sessions whose latest job said an autoregressive step may lie ahead (JobScheduling.StepsToSequence > 0, or unknown).
-    private readonly HashSet<string> _approachingSequence = new(StringComparer.Ordinal);
+    // Sessions whose latest job said an autoregressive step may lie ahead (JobScheduling.StepsToSequence > 0, or unknown):
+    // how many steps, and when that job was queued.
+    private readonly Dictionary<string, (int? Steps, long Queued)> _approachingSequence = new(StringComparer.Ordinal);
+    // When each registered session last queued a model step, and the mean time between a session's steps (the step period,
+    // batch and round trip together; 0 until measured): together they say when an approaching session will reach its step.
+    private readonly Dictionary<string, long> _lastStepQueued = new(StringComparer.Ordinal);
+    private double _stepPeriodTicks;
+    private const double StepPeriodSmoothing = 0.2;
 
     public int QueuedJobs { get; private set; }
     public int QueuedRows { get; private set; }
@@ -46,6 +52,7 @@ public sealed class StepBatcher(EngineOptions options)
     {
         foreach (var sessions in _activeByModel.Values) sessions.Remove(sessionId);
         _approachingSequence.Remove(sessionId);
+        _lastStepQueued.Remove(sessionId);
     }
 
     public void Enqueue(QueuedJob job, long now)
@@ -70,14 +77,24 @@ public sealed class StepBatcher(EngineOptions options)
             // nothing about a session's plan.
             if (!IsTokenizerWork(job.Kind))
             {
-                if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence.Add(job.Scheduling.SessionId);
-                else _approachingSequence.Remove(job.Scheduling.SessionId);
+                var sessionId = job.Scheduling.SessionId;
+                if (_lastStepQueued.TryGetValue(sessionId, out var previous) && now > previous)
+                {
+                    double period = now - previous;
+                    _stepPeriodTicks = _stepPeriodTicks == 0 ? period : _stepPeriodTicks + StepPeriodSmoothing * (period - _stepPeriodTicks);
+                }
+                _lastStepQueued[sessionId] = now;
+                if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence[sessionId] = (job.Scheduling.StepsToSequence, now);
+                else _approachingSequence.Remove(sessionId);
             }
         }
     }
 
     /// <summary>Sessions the sequence hold is tracking (diagnostics and tests).</summary>
     public int SessionsApproachingSequence => _approachingSequence.Count;
+
+    /// <summary>The measured mean time between a session's consecutive model steps (zero until measured).</summary>
+    public TimeSpan StepPeriod => TimeSpan.FromSeconds(_stepPeriodTicks / Stopwatch.Frequency);
 
     /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
     public bool Remove(QueuedJob job)
@@ -114,7 +131,7 @@ public sealed class StepBatcher(EngineOptions options)
             var queue = _queues[key];
             if (queue.Jobs.Count == 0) continue;
             var waited = Stopwatch.GetElapsedTime(queue.Jobs.Min(j => j.EnqueuedTimestamp), now);
-            if (!IsReady(key, queue, waited))
+            if (!IsReady(key, queue, waited, now))
             {
                 var remaining = HoldOf(key) - waited;
                 wait = wait is null || remaining < wait ? remaining : wait;
@@ -131,28 +148,32 @@ public sealed class StepBatcher(EngineOptions options)
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private bool IsReady(BatchKey key, KeyQueue queue, TimeSpan waited)
+    private bool IsReady(BatchKey key, KeyQueue queue, TimeSpan waited, long now)
     {
         if (queue.Rows >= options.MaxBatchRows || queue.Tokens >= options.MaxBatchTokens || waited >= HoldOf(key)) return true;
         // Image tokenizer work is requested at will, not in lockstep with steps: no barrier can tell when companions
         // are coming, so it waits the queue delay for them (or until the batch is full).
         if (IsTokenizerWork(key.Kind) || !AllActiveSessionsWaiting(key.ModelId)) return false;
         // Everyone is waiting. Autoregressive rows still give way to other queued work of the model while a live session
-        // of the model may reach a sequence step soon (its hint says one is ahead, or it gave none): a sequence batch costs
-        // about the same for any number of rows, so it is worth holding (up to the hold) for sessions that will join it.
-        // Sessions with no sequence step ahead are no reason to wait.
-        return !key.Autoregressive
-               || !_queues.Any(q => q.Value.Jobs.Count > 0 && !q.Key.Autoregressive && q.Key.ModelId == key.ModelId)
-               || !AnyLiveSessionApproachingSequence(key.ModelId);
+        // of the model may reach a sequence step before the hold runs out (its hint says one is ahead and the measured step
+        // period says it comes in time, or it gave no hint): a sequence batch costs about the same for any number of rows,
+        // so it is worth holding for sessions that will join it. Sessions with no sequence step ahead, or one too far ahead
+        // to arrive within the hold, are no reason to wait.
+        if (!key.Autoregressive || !_queues.Any(q => q.Value.Jobs.Count > 0 && !q.Key.Autoregressive && q.Key.ModelId == key.ModelId))
+            return true;
+        var holdEnds = now - (long)(waited.TotalSeconds * Stopwatch.Frequency) + (long)(HoldOf(key).TotalSeconds * Stopwatch.Frequency);
+        return !AnyLiveSessionReachingSequenceBy(key.ModelId, holdEnds);
     }
 
-    private bool AnyLiveSessionApproachingSequence(string modelId)
+    private bool AnyLiveSessionReachingSequenceBy(string modelId, long holdEnds)
     {
         if (_approachingSequence.Count == 0 || !_activeByModel.TryGetValue(modelId, out var sessions)) return false;
-        var now = Stopwatch.GetTimestamp();
-        foreach (var sessionId in _approachingSequence)
-            if (sessions.TryGetValue(sessionId, out var lastSeen) && Stopwatch.GetElapsedTime(lastSeen, now) <= options.ActiveSessionLease)
-                return true;
+        var clock = Stopwatch.GetTimestamp();
+        foreach (var (sessionId, (steps, queued)) in _approachingSequence)
+        {
+            if (!sessions.TryGetValue(sessionId, out var lastSeen) || Stopwatch.GetElapsedTime(lastSeen, clock) > options.ActiveSessionLease) continue;
+            if (steps is null || _stepPeriodTicks == 0 || queued + steps.Value * _stepPeriodTicks <= holdEnds) return true;
+        }
         return false;
     }
 

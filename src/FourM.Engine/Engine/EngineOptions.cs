@@ -22,13 +22,15 @@ public sealed class EngineOptions
     public bool BucketByLength { get; set; }
     /// <summary>
     /// The longest autoregressive decodes wait for companions while other work keeps the device busy and some live session
-    /// may still reach a sequence step (<see cref="Batching.JobScheduling.StepsToSequence"/>). Generating a sequence is tens
-    /// of lockstep decoder passes that cost about the same for 1 row as for 64, so running them once for many sessions beats
-    /// running them often for few. They run at once when nothing else is queued or no session has a sequence step ahead.
-    /// 500 ms covers sessions that arrive within half a second of each other (the serving benchmark's 64 arrivals span
-    /// 315 ms), at the price of at most that much caption latency for the first of them.
+    /// is expected to reach a sequence step within it (<see cref="Batching.JobScheduling.StepsToSequence"/> times the
+    /// measured step period). Generating a sequence is tens of lockstep decoder passes that cost about the same for 1 row as
+    /// for 64, so running them once for many sessions beats running them often for few. They run at once when nothing else
+    /// is queued or no session is expected in time. 1 s: on the H200 the serving benchmark's 32 captions (arrivals spread
+    /// over 315 ms, three image steps each first) reach their step over 0.4–0.6 s, and a 500 ms hold split them into two
+    /// runs on slower hosts (each run blocks the device for 0.15–0.25 s at 4M-B); the cost is at most that much caption
+    /// latency for the first of them.
     /// </summary>
-    public TimeSpan AutoregressiveHold { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan AutoregressiveHold { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
     public int MaxQueuedJobs { get; set; } = 1024;
     /// <summary>Admission bound on registered (active) sessions.</summary>

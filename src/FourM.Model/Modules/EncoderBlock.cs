@@ -35,11 +35,11 @@ public sealed class EncoderBlock : nn.Module
         set => attn.Kernel = value;
     }
 
-    /// <summary>The same block on packed tokens x (T,D) (see <see cref="TokenPacking"/>).</summary>
-    public Tensor ForwardPacked(Tensor x, TokenPacking packing)
+    /// <summary>The same block on packed tokens x (T,D) (see <see cref="TokenPacking"/>); mask (B,1,1,L) for the padded rows.</summary>
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        x = x.Plus(attn.ForwardPacked(norm1.forward(x), packing));
+        x = x.Plus(attn.ForwardPacked(norm1.forward(x), packing, mask));
         x = x.Plus(mlp.forward(norm2.forward(x)));
         return x.MoveToOuterDisposeScope();
     }

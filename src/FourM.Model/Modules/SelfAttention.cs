@@ -58,13 +58,14 @@ public sealed class SelfAttention : nn.Module
 
     /// <summary>
     /// Packed tokens x (T,D): the projections run on the T tokens, attention on the padded rows; returns (T,D).
-    /// The padding slots' queries, keys and values are zero, the keys blocked by the packing's padding mask.
+    /// The padding slots' keys are blocked by <paramref name="mask"/> (B,1,1,L), the padding mask prepared for the kernel once
+    /// per pass; their queries' outputs are dropped.
     /// </summary>
-    public Tensor ForwardPacked(Tensor x, TokenPacking packing)
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing, Tensor? mask)
     {
         using var scope = NewDisposeScope();
         var (q, k, v) = Split(packing.Pad(qkv.forward(x)));
-        var attended = AttentionMath.Attend(q, k, v, packing.PaddingMask?.unsqueeze(1).unsqueeze(1), _scale, Kernel);
+        var attended = AttentionMath.Attend(q, k, v, mask, _scale, Kernel);
         return proj.forward(packing.Pack(AttentionMath.MergeHeads(attended))).MoveToOuterDisposeScope();
     }
 

@@ -6,31 +6,37 @@ namespace FourM.Model.Modules;
 /// Rows of different lengths packed back to back: the valid tokens of B rows as one (T, ·) tensor, row after row. Per-token
 /// layers (norms, projections, MLPs) run on the T tokens only; attention, which needs rows, runs on the padded (B, L) layout
 /// that <see cref="Pad"/> builds. Padded batches spend GEMM work on every padding slot; packed ones only on the attention.
+/// <para>
+/// A padding slot of the padded layout holds a copy of its row's first token rather than zeros: its key is blocked by the
+/// padding mask and its query's output is dropped by <see cref="Pack"/>, so what it holds only has to be finite, and a copy
+/// makes <see cref="Pad"/> one gather instead of a fill plus a scatter in every layer.
+/// </para>
 /// </summary>
 public sealed class TokenPacking : IDisposable
 {
-    /// <param name="positions">(T) flat index (row · L + column) of every packed token in the padded layout.</param>
+    /// <param name="positions">Flat index (row · L + column) in the padded layout of every packed token, in packed order.</param>
     /// <param name="paddingMask">(B, L), true on padding slots; null when no row is padded.</param>
-    public TokenPacking(Tensor positions, long rows, long length, Tensor? paddingMask)
+    public TokenPacking(long[] positions, long rows, long length, Tensor? paddingMask, Device device)
     {
-        Positions = positions;
         Rows = rows;
         Length = length;
         PaddingMask = paddingMask;
+        Positions = tensor(positions, device: device);
+        Sources = tensor(SourcesOf(positions, rows, length), device: device);
     }
 
     public Tensor Positions { get; }
+    /// <summary>(B·L) the packed token each slot of the padded layout takes: its own, or for padding its row's first.</summary>
+    public Tensor Sources { get; }
     public long Rows { get; }
     public long Length { get; }
     public Tensor? PaddingMask { get; }
 
-    /// <summary>(T, W) → (B, L, W), zeros in the padding slots.</summary>
+    /// <summary>(T, W) → (B, L, W); each padding slot holds a copy of its row's first token (see the class remarks).</summary>
     public Tensor Pad(Tensor packed)
     {
         using var scope = NewDisposeScope();
-        var width = packed.shape[1];
-        var padded = zeros(new[] { Rows * Length, width }, dtype: packed.dtype, device: packed.device).index_copy_(0, Positions, packed);
-        return padded.reshape(Rows, Length, width).MoveToOuterDisposeScope();
+        return packed.index_select(0, Sources).reshape(Rows, Length, packed.shape[1]).MoveToOuterDisposeScope();
     }
 
     /// <summary>(B, L, W) → (T, W): the packed tokens' rows.</summary>
@@ -40,8 +46,27 @@ public sealed class TokenPacking : IDisposable
         return padded.reshape(Rows * Length, padded.shape[2]).index_select(0, Positions).MoveToOuterDisposeScope();
     }
 
+    private static long[] SourcesOf(long[] positions, long rows, long length)
+    {
+        var sources = new long[rows * length];
+        var first = new long[rows];
+        Array.Fill(sources, -1);
+        Array.Fill(first, -1);
+        for (long token = positions.Length - 1; token >= 0; token--)
+        {
+            var slot = positions[token];
+            if (slot < 0 || slot >= sources.Length) throw new ArgumentException($"position {slot} lies outside the {rows}×{length} layout", nameof(positions));
+            sources[slot] = token;
+            first[slot / length] = token;
+        }
+        for (long slot = 0; slot < sources.Length; slot++)
+            if (sources[slot] < 0) sources[slot] = Math.Max(0, first[slot / length]);
+        return sources;
+    }
+
     public void Dispose()
     {
+        Sources.Dispose();
         Positions.Dispose();
         PaddingMask?.Dispose();
     }

@@ -32,7 +32,7 @@ public sealed class PackedEncodingTests
         }
         // Padding slots hold noise: neither path may let it reach a valid token.
         var expected = model.Encode(padded, mask.unsqueeze(1));
-        using var packing = new TokenPacking(tensor(positions.ToArray()), lengths.Length, max, mask.clone());
+        using var packing = new TokenPacking(positions.ToArray(), lengths.Length, max, mask.clone(), CPU);
         var packed = packing.Pack(padded);
         var actual = model.EncodePacked(packed, packing);
 
@@ -42,13 +42,19 @@ public sealed class PackedEncodingTests
     }
 
     [Fact]
-    public void Pad_puts_zeros_in_padding_slots_and_pack_inverts_it()
+    public void Pad_fills_padding_slots_with_the_rows_first_token_and_pack_inverts_it()
     {
         using var scope = NewDisposeScope();
-        var packed = arange(1, 7, ScalarType.Float32).reshape(3, 2);             // rows of lengths 1 and 2, width 2
-        using var packing = new TokenPacking(tensor(new long[] { 0, 2, 3 }), 2, 2, null);
+        var packed = arange(1, 11, ScalarType.Float32).reshape(5, 2);            // rows of lengths 1, 3 and 1, width 2
+        using var packing = new TokenPacking([0, 3, 4, 5, 6], 3, 3, null, CPU);
         var padded = packing.Pad(packed);
-        Assert.Equal(new float[] { 1, 2, 0, 0, 3, 4, 5, 6 }, padded.data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 2, 1, 2, 1, 2, /**/ 3, 4, 5, 6, 7, 8, /**/ 9, 10, 9, 10, 9, 10 }, padded.data<float>().ToArray());
         Assert.True(packing.Pack(padded).eq(packed).all().item<bool>());
+    }
+
+    [Fact]
+    public void A_position_outside_the_layout_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new TokenPacking([0, 4], 2, 2, null, CPU));
     }
 }

@@ -107,6 +107,40 @@ public sealed class StepBatcherPolicyTests
     }
 
     [Fact]
+    public void Autoregressive_decodes_do_not_wait_for_a_session_whose_sequence_step_lies_beyond_the_hold()
+    {
+        var options = new EngineOptions { MaxQueueDelay = TimeSpan.Zero, AutoregressiveHold = TimeSpan.FromMilliseconds(500) };
+        var start = Stopwatch.GetTimestamp();
+        long At(int milliseconds) => start + Stopwatch.Frequency * milliseconds / 1000;
+
+        StepBatcher Measured(int stepsToSequence)
+        {
+            // "far" steps every 100 ms (the measured period); two sessions then queue their captions, and "far" its next step.
+            var batcher = new StepBatcher(options);
+            foreach (var s in new[] { "text1", "text2", "far" }) batcher.RegisterSession(s, "m", start);
+            batcher.Enqueue(Image("far", stepsToSequence + 2), At(0));
+            batcher.TryTake(At(0), out _);
+            batcher.Enqueue(Image("far", stepsToSequence + 1), At(100));
+            batcher.TryTake(At(100), out _);
+            batcher.Enqueue(Autoregressive("text1", stepsToSequence: 0), At(200));
+            batcher.Enqueue(Autoregressive("text2", stepsToSequence: 0), At(200));
+            batcher.Enqueue(Image("far", stepsToSequence), At(200));
+            return batcher;
+        }
+
+        // 20 steps × 100 ms: "far" reaches its caption two seconds on, long after a 500 ms hold would end, so the decodes
+        // (the larger backlog) run now.
+        var far = Measured(20);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), far.StepPeriod);
+        Assert.Equal(["text1", "text2"], far.TryTake(At(200), out _)!.Select(j => j.Scheduling.SessionId).Order());
+
+        // 3 steps × 100 ms: it arrives within the hold, so the decodes wait for it and its image step runs.
+        var near = Measured(3);
+        Assert.Equal(["far"], near.TryTake(At(200), out _)!.Select(j => j.Scheduling.SessionId));
+        Assert.Null(near.TryTake(At(200), out _));
+    }
+
+    [Fact]
     public void Only_registered_sessions_are_tracked_for_the_sequence_hold_and_only_until_they_leave()
     {
         var batcher = new StepBatcher(new EngineOptions());
