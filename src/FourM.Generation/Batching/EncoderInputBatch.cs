@@ -103,8 +103,9 @@ public sealed class EncoderInputBatch
             }
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => (parts.Count == 1 ? parts[0] : torch.cat([.. parts], 0)).index_select(0, gather);
-        var packing = new TokenPacking(positions, rows.Length, maxLength,
-            EncoderPass.PaddingMask(rows.Select(s => lengths[s]).ToArray(), maxLength, network.Device), network.Device);
+        var packing = new TokenPacking(DeviceArrays.Copy(positions, network.Device),
+            DeviceArrays.Copy(TokenPacking.PaddedSources(positions, rows.Length, maxLength), network.Device), rows.Length, maxLength,
+            EncoderPass.PaddingMask(rows.Select(s => lengths[s]).ToArray(), maxLength, network.Device));
         return new EncoderInputBatch
         {
             Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = rows, MaxLength = maxLength, Packing = packing,

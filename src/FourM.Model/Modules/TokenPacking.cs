@@ -14,15 +14,19 @@ namespace FourM.Model.Modules;
 /// </summary>
 public sealed class TokenPacking : IDisposable
 {
-    /// <param name="positions">Flat index (row · L + column) in the padded layout of every packed token, in packed order.</param>
+    /// <param name="positions">(T) flat index (row · L + column) in the padded layout of every packed token, in packed order.</param>
+    /// <param name="sources">(B·L) <see cref="PaddedSources"/> of those positions, on the same device.</param>
     /// <param name="paddingMask">(B, L), true on padding slots; null when no row is padded.</param>
-    public TokenPacking(long[] positions, long rows, long length, Tensor? paddingMask, Device device)
+    /// <remarks>The caller builds the index tensors (on a GPU, through pinned staging: a plain copy would sync the stream).</remarks>
+    public TokenPacking(Tensor positions, Tensor sources, long rows, long length, Tensor? paddingMask)
     {
+        if (sources.shape.Length != 1 || sources.shape[0] != rows * length)
+            throw new ArgumentException($"sources must index all {rows}×{length} slots of the padded layout", nameof(sources));
+        Positions = positions;
+        Sources = sources;
         Rows = rows;
         Length = length;
         PaddingMask = paddingMask;
-        Positions = tensor(positions, device: device);
-        Sources = tensor(SourcesOf(positions, rows, length), device: device);
     }
 
     public Tensor Positions { get; }
@@ -46,7 +50,12 @@ public sealed class TokenPacking : IDisposable
         return padded.reshape(Rows * Length, padded.shape[2]).index_select(0, Positions).MoveToOuterDisposeScope();
     }
 
-    private static long[] SourcesOf(long[] positions, long rows, long length)
+    /// <summary>
+    /// For each slot of the padded (rows × length) layout, the packed token it takes: its own, or for a padding slot its row's
+    /// first token (the first packed token for a row with none).
+    /// </summary>
+    /// <param name="positions">Flat index (row · L + column) in the padded layout of every packed token, in packed order.</param>
+    public static long[] PaddedSources(long[] positions, long rows, long length)
     {
         var sources = new long[rows * length];
         var first = new long[rows];

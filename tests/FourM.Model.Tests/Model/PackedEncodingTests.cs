@@ -10,6 +10,9 @@ public sealed class PackedEncodingTests
 {
     private static readonly FourMConfig Tiny = TinyConfigs.DepthTokensAndCaption;
 
+    private static TokenPacking Packing(long[] positions, long rows, long length, Tensor? mask) =>
+        new(tensor(positions), tensor(TokenPacking.PaddedSources(positions, rows, length)), rows, length, mask);
+
     [Theory]
     [InlineData(AttentionKernel.Exact, MlpLayout.Reference)]
     [InlineData(AttentionKernel.Fused, MlpLayout.Aligned)]
@@ -32,7 +35,7 @@ public sealed class PackedEncodingTests
         }
         // Padding slots hold noise: neither path may let it reach a valid token.
         var expected = model.Encode(padded, mask.unsqueeze(1));
-        using var packing = new TokenPacking(positions.ToArray(), lengths.Length, max, mask.clone(), CPU);
+        using var packing = Packing(positions.ToArray(), lengths.Length, max, mask.clone());
         var packed = packing.Pack(padded);
         var actual = model.EncodePacked(packed, packing);
 
@@ -46,7 +49,7 @@ public sealed class PackedEncodingTests
     {
         using var scope = NewDisposeScope();
         var packed = arange(1, 11, ScalarType.Float32).reshape(5, 2);            // rows of lengths 1, 3 and 1, width 2
-        using var packing = new TokenPacking([0, 3, 4, 5, 6], 3, 3, null, CPU);
+        using var packing = Packing([0, 3, 4, 5, 6], 3, 3, null);
         var padded = packing.Pad(packed);
         Assert.Equal(new float[] { 1, 2, 1, 2, 1, 2, /**/ 3, 4, 5, 6, 7, 8, /**/ 9, 10, 9, 10, 9, 10 }, padded.data<float>().ToArray());
         Assert.True(packing.Pack(padded).eq(packed).all().item<bool>());
@@ -55,6 +58,6 @@ public sealed class PackedEncodingTests
     [Fact]
     public void A_position_outside_the_layout_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => new TokenPacking([0, 4], 2, 2, null, CPU));
+        Assert.Throws<ArgumentException>(() => TokenPacking.PaddedSources([0, 4], 2, 2));
     }
 }
