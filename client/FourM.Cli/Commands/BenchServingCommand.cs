@@ -17,7 +17,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 500] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 500] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -115,9 +115,13 @@ public sealed class BenchServingCommand : ICliCommand
             BenchServingBaselines.Homogeneous(baselineRunner, scale);
         }
 
-        BenchServingRow? last = null;
+        // Repeats: a mixed and a homogeneous run each time. On the H200 either throughput moves by 10-20 % from one run to
+        // the next in the same process, so the closing ratios compare medians, not one pair.
+        var repeats = cl.GetInt("repeats", deviceKind == "cuda" ? 3 : 1);
+        if (repeats < 1) throw new UsageException("--repeats must be 1 or more");
+        var rows = new List<BenchServingRow>();
         var sequentialRuns = new Dictionary<int, (TimeSpan Elapsed, IReadOnlyList<SampleState> Samples)>();
-        foreach (var n in sessionCounts)
+        foreach (var n in sessionCounts.SelectMany(n => Enumerable.Repeat(n, repeats)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var workload = BenchServingWorkload.Build(n, seed, workloadKind);
@@ -159,10 +163,10 @@ public sealed class BenchServingCommand : ICliCommand
                 Console.WriteLine("    steps served:       " + servedProfile.StepSummary());
                 Console.WriteLine("    steps homogeneous:  " + baselineProfile.StepSummary());
             }
-            last = row;
+            rows.Add(row);
         }
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
-        Console.WriteLine(last!.Ratios());
+        Console.WriteLine(BenchServingRow.Ratios(rows.Where(r => r.Sessions == sessionCounts[^1]).ToList()));
         return 0;
     }
 

@@ -30,6 +30,28 @@ public sealed record BenchServingRow(
         $"batch rows {MeanBatchRows,6:0.0}  queue {MeanQueueMilliseconds,8:0.0} ms  overhead/step {MeanOverheadMilliseconds,6:0.00} ms ({OverheadShare * 100:0.0}%)  device busy {DeviceBusy.TotalSeconds / Elapsed.TotalSeconds * 100,3:0}%  | " +
         $"sequential {SequentialSamplesPerSecond,8:0.000} samples/s  homogeneous {HomogeneousSamplesPerSecond,8:0.000} samples/s  | tokens identical to sequential {IdenticalToSequential}/{SequentialSessions}");
 
-    public string Ratios() => string.Create(CultureInfo.InvariantCulture,
-        $"ratios: mixed/homogeneous={SamplesPerSecond / HomogeneousSamplesPerSecond:0.00} mixed/sequential={SamplesPerSecond / SequentialSamplesPerSecond:0.00} overhead={OverheadShare * 100:0.0}%");
+    /// <summary>
+    /// The closing line over the runs of one N: the median mixed throughput against the median homogeneous and sequential
+    /// ones, and the median overhead share (one run: its own figures).
+    /// </summary>
+    public static string Ratios(IReadOnlyList<BenchServingRow> runs)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs to summarise", nameof(runs));
+        var mixed = Median(runs.Select(r => r.SamplesPerSecond));
+        var homogeneous = Median(runs.Select(r => r.HomogeneousSamplesPerSecond));
+        var sequential = Median(runs.Select(r => r.SequentialSamplesPerSecond));
+        var overhead = Median(runs.Select(r => r.OverheadShare));
+        return FormattableString.Invariant(
+            $"ratios: mixed/homogeneous={mixed / homogeneous:0.00} mixed/sequential={mixed / sequential:0.00} overhead={overhead * 100:0.0}%")
+            + (runs.Count > 1 ? FormattableString.Invariant($" (medians of {runs.Count} runs)") : "");
+    }
+
+    /// <summary>The middle value; the mean of the two middle ones for an even count.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) throw new ArgumentException("no values", nameof(values));
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 }
