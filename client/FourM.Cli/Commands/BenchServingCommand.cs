@@ -17,7 +17,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 500] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
