@@ -29,10 +29,14 @@ public sealed class StepBatcher(EngineOptions options)
     // Sessions whose latest job said an autoregressive step may lie ahead (JobScheduling.StepsToSequence > 0, or unknown):
     // how many steps, and when that job was queued.
     private readonly Dictionary<string, (int? Steps, long Queued)> _approachingSequence = new(StringComparer.Ordinal);
-    // When each registered session last queued a model step, and the mean time between a session's steps (the step period,
-    // batch and round trip together; 0 until measured): together they say when an approaching session will reach its step.
+    // When each registered session last queued a model step, and per model the mean time between a session's steps (the step
+    // period, batch and round trip together; absent until measured): together they say when an approaching session will
+    // reach its step.
     private readonly Dictionary<string, long> _lastStepQueued = new(StringComparer.Ordinal);
-    private double _stepPeriodTicks;
+    private readonly Dictionary<string, double> _stepPeriodTicks = new(StringComparer.Ordinal);   // per model
+    // Weight of one round of steps (every registered session of the model stepping once) in the moving average. Each session's
+    // interval counts 1/N of it: a single slow batch (a sequence decode holding the device) delays every session's next step,
+    // and with a per-interval weight those N equal samples would replace the average outright.
     private const double StepPeriodSmoothing = 0.2;
 
     public int QueuedJobs { get; private set; }
@@ -81,7 +85,9 @@ public sealed class StepBatcher(EngineOptions options)
                 if (_lastStepQueued.TryGetValue(sessionId, out var previous) && now > previous)
                 {
                     double period = now - previous;
-                    _stepPeriodTicks = _stepPeriodTicks == 0 ? period : _stepPeriodTicks + StepPeriodSmoothing * (period - _stepPeriodTicks);
+                    var weight = StepPeriodSmoothing / Math.Max(1, sessions.Count);
+                    var model = job.Scheduling.ModelId;
+                    _stepPeriodTicks[model] = _stepPeriodTicks.TryGetValue(model, out var mean) ? mean + weight * (period - mean) : period;
                 }
                 _lastStepQueued[sessionId] = now;
                 if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence[sessionId] = (job.Scheduling.StepsToSequence, now);
@@ -93,8 +99,9 @@ public sealed class StepBatcher(EngineOptions options)
     /// <summary>Sessions the sequence hold is tracking (diagnostics and tests).</summary>
     public int SessionsApproachingSequence => _approachingSequence.Count;
 
-    /// <summary>The measured mean time between a session's consecutive model steps (zero until measured).</summary>
-    public TimeSpan StepPeriod => TimeSpan.FromSeconds(_stepPeriodTicks / Stopwatch.Frequency);
+    /// <summary>The measured mean time between a session's consecutive steps on a model (zero until measured).</summary>
+    public TimeSpan StepPeriod(string modelId) =>
+        TimeSpan.FromSeconds(_stepPeriodTicks.GetValueOrDefault(modelId) / Stopwatch.Frequency);
 
     /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
     public bool Remove(QueuedJob job)
@@ -168,11 +175,12 @@ public sealed class StepBatcher(EngineOptions options)
     private bool AnyLiveSessionReachingSequenceBy(string modelId, long holdEnds)
     {
         if (_approachingSequence.Count == 0 || !_activeByModel.TryGetValue(modelId, out var sessions)) return false;
+        var period = _stepPeriodTicks.GetValueOrDefault(modelId);
         var clock = Stopwatch.GetTimestamp();
         foreach (var (sessionId, (steps, queued)) in _approachingSequence)
         {
             if (!sessions.TryGetValue(sessionId, out var lastSeen) || Stopwatch.GetElapsedTime(lastSeen, clock) > options.ActiveSessionLease) continue;
-            if (steps is null || _stepPeriodTicks == 0 || queued + steps.Value * _stepPeriodTicks <= holdEnds) return true;
+            if (steps is null || period == 0 || queued + steps.Value * period <= holdEnds) return true;
         }
         return false;
     }

@@ -131,13 +131,37 @@ public sealed class StepBatcherPolicyTests
         // 20 steps × 100 ms: "far" reaches its caption two seconds on, long after a 500 ms hold would end, so the decodes
         // (the larger backlog) run now.
         var far = Measured(20);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), far.StepPeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), far.StepPeriod("m"));
         Assert.Equal(["text1", "text2"], far.TryTake(At(200), out _)!.Select(j => j.Scheduling.SessionId).Order());
 
         // 3 steps × 100 ms: it arrives within the hold, so the decodes wait for it and its image step runs.
         var near = Measured(3);
         Assert.Equal(["far"], near.TryTake(At(200), out _)!.Select(j => j.Scheduling.SessionId));
         Assert.Null(near.TryTake(At(200), out _));
+    }
+
+    [Fact]
+    public void One_slow_round_moves_the_step_period_by_one_rounds_weight_not_to_the_slow_value()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero });
+        var start = Stopwatch.GetTimestamp();
+        long At(int milliseconds) => start + Stopwatch.Frequency * milliseconds / 1000;
+        var sessions = Enumerable.Range(0, 10).Select(i => $"s{i}").ToArray();
+        foreach (var s in sessions) batcher.RegisterSession(s, "m", start);
+
+        void Round(int milliseconds)
+        {
+            foreach (var s in sessions) batcher.Enqueue(Image(s, JobScheduling.NoSequenceAhead), At(milliseconds));
+            batcher.TryTake(At(milliseconds), out _);
+        }
+
+        Round(0);
+        Round(100);                                     // first measurement: every session stepped after 100 ms
+        Assert.Equal(100, batcher.StepPeriod("m").TotalMilliseconds, 6);
+        Round(600);                                     // one round held up for 500 ms
+        // Ten samples of 500 ms, each weighing 0.2 / 10 of the rest: 500 − 400 · 0.98^10 ≈ 173.2 ms, not 500.
+        Assert.Equal(500 - 400 * Math.Pow(0.98, 10), batcher.StepPeriod("m").TotalMilliseconds, 3);
+        Assert.Equal(TimeSpan.Zero, batcher.StepPeriod("other"));
     }
 
     [Fact]
