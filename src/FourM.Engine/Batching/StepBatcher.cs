@@ -8,9 +8,10 @@ namespace FourM.Engine.Batching;
 /// <see cref="BatchKey"/>; a key fires when it is full (rows or tokens), when every registered active session of its
 /// model is waiting (the barrier: no companion is still on its way), or when its oldest job has waited
 /// <see cref="EngineOptions.MaxQueueDelay"/>. Autoregressive keys wait longer (<see cref="EngineOptions.AutoregressiveHold"/>)
-/// unless nothing else is queued or no live session is expected to reach a sequence step within the hold. Of the ready keys the one with the largest weighted, aged backlog runs: sessions that
-/// alternate between keys (encode, decode) then fall into step with each other instead of splitting into half-full
-/// batches, and waiting raises a key's weight so none starves. Rows are picked by priority class, aged the same way.
+/// unless nothing else is queued or no live session is expected to reach a sequence step within the hold. Of the ready
+/// keys the one with the largest weighted, aged backlog runs: sessions that alternate between keys (encode, decode) then
+/// fall into step with each other instead of splitting into half-full batches, and waiting raises a key's weight so none
+/// starves. Rows are picked by priority class, aged the same way.
 /// Not thread-safe: the engine calls it under its lock.
 /// </summary>
 public sealed class StepBatcher(EngineOptions options)
