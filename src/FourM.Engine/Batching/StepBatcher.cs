@@ -83,14 +83,16 @@ public sealed class StepBatcher(EngineOptions options)
             if (!IsTokenizerWork(job.Kind))
             {
                 var sessionId = job.Scheduling.SessionId;
-                if (_lastStepQueued.TryGetValue(sessionId, out var previous) && now > previous)
+                // A step starts with its Step job (fused) or its Encode job (co-located, disaggregated); the Decode job of
+                // the same step comes a batch later and would halve the period.
+                if (job.Kind != WorkKind.Decode && _lastStepQueued.TryGetValue(sessionId, out var previous) && now > previous)
                 {
                     double period = now - previous;
                     var weight = StepPeriodSmoothing / Math.Max(1, sessions.Count);
                     var model = job.Scheduling.ModelId;
                     _stepPeriodTicks[model] = _stepPeriodTicks.TryGetValue(model, out var mean) ? mean + weight * (period - mean) : period;
                 }
-                _lastStepQueued[sessionId] = now;
+                if (job.Kind != WorkKind.Decode) _lastStepQueued[sessionId] = now;
                 if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence[sessionId] = (job.Scheduling.StepsToSequence, now);
                 else _approachingSequence.Remove(sessionId);
             }

@@ -165,6 +165,27 @@ public sealed class StepBatcherPolicyTests
     }
 
     [Fact]
+    public void The_step_period_counts_from_step_start_to_step_start_when_a_step_is_an_encode_and_a_decode()
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.Zero });
+        var start = Stopwatch.GetTimestamp();
+        long At(int milliseconds) => start + Stopwatch.Frequency * milliseconds / 1000;
+        batcher.RegisterSession("s", "m", start);
+        var scheduling = new JobScheduling("s", "m", 1, null, JobScheduling.NoSequenceAhead);
+        var job = Jobs.Job("s");
+
+        // Encode at 0 and 100 ms, each step's decode 40 ms after its encode: the period is 100 ms, not 40 or 60.
+        foreach (var at in new[] { 0, 100 })
+        {
+            batcher.Enqueue(new EncodeQueuedJob(job, scheduling), At(at));
+            batcher.TryTake(At(at), out _);
+            batcher.Enqueue(new DecodeQueuedJob(job, scheduling, new ContextHandle(1), null), At(at + 40));
+            batcher.TryTake(At(at + 40), out _);
+        }
+        Assert.Equal(100, batcher.StepPeriod("m").TotalMilliseconds, 6);
+    }
+
+    [Fact]
     public void Only_registered_sessions_are_tracked_for_the_sequence_hold_and_only_until_they_leave()
     {
         var batcher = new StepBatcher(new EngineOptions());
