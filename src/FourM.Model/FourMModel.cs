@@ -210,9 +210,11 @@ public sealed class FourMModel : nn.Module
     public Tensor EncodePacked(Tensor x, TokenPacking packing)
     {
         using var scope = NewDisposeScope();
-        // Keys only: (B, L) → (B, 1, 1, L), in the kernel's form once for every layer.
-        var mask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(packing.PaddingMask?.unsqueeze(1), _kernel, Dtype));
-        foreach (var block in encoder) x = block.ForwardPacked(x, packing, mask);
+        // Keys only: (B_g, L_g) → (B_g, 1, 1, L_g) per group, in the kernel's form once for every layer.
+        var masks = packing.Groups
+            .Select(g => AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(g.PaddingMask?.unsqueeze(1), _kernel, Dtype)))
+            .ToList();
+        foreach (var block in encoder) x = block.ForwardPacked(x, packing, masks);
         return encoder_norm.forward(x).MoveToOuterDisposeScope();
     }
 

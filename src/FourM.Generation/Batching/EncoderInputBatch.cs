@@ -24,7 +24,7 @@ public sealed class EncoderInputBatch
     public required long MaxLength { get; init; }
     /// <summary>
     /// Set when built packed: <see cref="Content"/> and <see cref="Embedding"/> are then (T, D), the rows' valid tokens back to
-    /// back in row order, and this maps them to the padded (rows, max) layout.
+    /// back in <see cref="Rows"/> order (shortest first), and this maps them to each attention group's padded layout.
     /// </summary>
     public TokenPacking? Packing { get; init; }
 
@@ -32,7 +32,9 @@ public sealed class EncoderInputBatch
     /// Builds the batch, padded or <paramref name="packed"/>; returns null when no sample has an input token. Tensors belong to
     /// the caller's dispose scope.
     /// </summary>
-    public static EncoderInputBatch? Build(IGenerationNetwork network, IReadOnlyList<SampleState> samples, bool packed = false)
+    /// <param name="groupCost">Packed only: the fixed cost of one more attention group, in padded tokens (default: the
+    /// device's pass cost, <see cref="StepRunnerOptions.DefaultPassCostTokens"/>).</param>
+    public static EncoderInputBatch? Build(IGenerationNetwork network, IReadOnlyList<SampleState> samples, bool packed = false, double? groupCost = null)
     {
         var lengths = new long[samples.Count];
         var inputs = new List<(int Sample, ModalityState State, long[] Valid)>();
@@ -77,7 +79,9 @@ public sealed class EncoderInputBatch
             for (int k = 0; k < valid.Length; k++) index[at + k] = start + valid[k];
             cursor[sample] += valid.Length;
         }
-        if (packed) return BuildPacked(network, contents, embeddings, index, lengths, rows, maxLength);
+        if (packed)
+            return BuildPacked(network, contents, embeddings, index, lengths, rows, maxLength,
+                groupCost ?? StepRunnerOptions.DefaultPassCostTokens(network.Device, network.Dim));
         var zero = torch.zeros(1, network.Dim, dtype: contents[0].dtype, device: network.Device);
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => torch.cat([.. parts, zero], 0).index_select(0, gather).reshape(rows.Length, maxLength, network.Dim);
@@ -87,28 +91,45 @@ public sealed class EncoderInputBatch
         };
     }
 
-    /// <summary>The padded layout's gather index, kept only at each row's valid tokens, plus where they sit in that layout.</summary>
+    /// <summary>
+    /// The padded layout's gather index, kept only at each row's valid tokens, with the rows packed shortest first so that
+    /// the attention groups (<see cref="LengthGroups"/> over the rows' lengths, at <paramref name="groupCost"/> padded tokens
+    /// per group) are contiguous runs of the packed tokens.
+    /// </summary>
     private static EncoderInputBatch BuildPacked(IGenerationNetwork network, List<Tensor> contents, List<Tensor> embeddings, long[] paddedIndex,
-        long[] lengths, int[] rows, long maxLength)
+        long[] lengths, int[] rows, long maxLength, double groupCost)
     {
-        long total = rows.Sum(s => lengths[s]);
-        var index = new long[total];
-        var positions = new long[total];
+        var order = Enumerable.Range(0, rows.Length).OrderBy(r => lengths[rows[r]]).ThenBy(r => r).ToArray();   // padded rows, shortest first
+        var packedLengths = order.Select(r => lengths[rows[r]]).ToArray();
+        var index = new long[packedLengths.Sum()];
+        var tokenStart = new long[order.Length];
         long at = 0;
-        for (int r = 0; r < rows.Length; r++)
-            for (long k = 0; k < lengths[rows[r]]; k++, at++)
-            {
-                index[at] = paddedIndex[r * maxLength + k];
-                positions[at] = r * maxLength + k;
-            }
+        for (int i = 0; i < order.Length; i++)
+        {
+            tokenStart[i] = at;
+            for (long k = 0; k < packedLengths[i]; k++, at++) index[at] = paddedIndex[order[i] * maxLength + k];
+        }
+        var groups = new List<TokenPackingGroup>();
+        foreach (var group in LengthGroups.Split(packedLengths, groupCost))
+        {
+            // Lengths are sorted already, so each group is the run group[0] .. group[^1] of the packed rows.
+            int first = group[0], count = group.Length;
+            long length = packedLengths[group[^1]];
+            var positions = new long[group.Sum(i => packedLengths[i])];
+            long p = 0;
+            for (int j = 0; j < count; j++)
+                for (long k = 0; k < packedLengths[first + j]; k++) positions[p++] = j * length + k;
+            var sources = TokenPacking.PaddedSources(positions, count, length);
+            for (int slot = 0; slot < sources.Length; slot++) sources[slot] += tokenStart[first];
+            groups.Add(new TokenPackingGroup(DeviceArrays.Copy(positions, network.Device), DeviceArrays.Copy(sources, network.Device), count, length,
+                EncoderPass.PaddingMask(packedLengths[first..(first + count)], length, network.Device)));
+        }
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => (parts.Count == 1 ? parts[0] : torch.cat([.. parts], 0)).index_select(0, gather);
-        var packing = new TokenPacking(DeviceArrays.Copy(positions, network.Device),
-            DeviceArrays.Copy(TokenPacking.PaddedSources(positions, rows.Length, maxLength), network.Device), rows.Length, maxLength,
-            EncoderPass.PaddingMask(rows.Select(s => lengths[s]).ToArray(), maxLength, network.Device));
         return new EncoderInputBatch
         {
-            Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = rows, MaxLength = maxLength, Packing = packing,
+            Content = Gather(contents), Embedding = Gather(embeddings), Lengths = lengths, Rows = order.Select(r => rows[r]).ToArray(),
+            MaxLength = maxLength, Packing = new TokenPacking(groups),
         };
     }
 

@@ -17,11 +17,12 @@ public static class EncoderPass
     /// Returns one context (n_i, D) per sample, <c>decoder_proj_context(encoder(x + emb)) + emb</c>, as rows of the pass's
     /// output block (in the caller's dispose scope until stored).
     /// </summary>
-    public static IReadOnlyList<ContextSlice> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples)
+    /// <param name="groupCost">Packed encoders: the fixed cost of one more attention group, in padded tokens (null: the device's default).</param>
+    public static IReadOnlyList<ContextSlice> Encode(IGenerationNetwork network, IReadOnlyList<SampleState> samples, double? groupCost = null)
     {
         using var scope = NewDisposeScope();
         var result = new ContextSlice[samples.Count];
-        var batch = EncoderInputBatch.Build(network, samples, network.PacksEncoderTokens);
+        var batch = EncoderInputBatch.Build(network, samples, network.PacksEncoderTokens, groupCost);
         if (batch?.Packing is { } packing)
         {
             // Packed rows lie back to back: each sample's context is a run of the block, no padding to cut off.

@@ -172,7 +172,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     /// <summary>
     /// One padded encoder pass per group of rows of similar length (<see cref="LengthGroups"/>), or one packed pass for all
-    /// rows: packed GEMMs do no work on padding, so splitting would only add passes.
+    /// rows: packed GEMMs do no work on padding, so only attention is split into the same length groups, inside the pass.
     /// </summary>
     private IReadOnlyList<ContextSlice> EncodeInLengthGroups(IReadOnlyList<SampleState> samples)
     {
@@ -180,7 +180,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         if (_network.PacksEncoderTokens)
         {
             _options.Profile?.CountPass(StepProfile.Encoder, samples.Count, lengths.Sum(), lengths.Sum());
-            return EncoderPass.Encode(_network, samples);
+            return EncoderPass.Encode(_network, samples, PassCostTokens);
         }
         return LengthGroups.Run(lengths, PassCostTokens, rows =>
         {

@@ -35,11 +35,11 @@ public sealed class EncoderBlock : nn.Module
         set => attn.Kernel = value;
     }
 
-    /// <summary>The same block on packed tokens x (T,D) (see <see cref="TokenPacking"/>); mask (B,1,1,L) for the padded rows.</summary>
-    public Tensor ForwardPacked(Tensor x, TokenPacking packing, Tensor? mask)
+    /// <summary>The same block on packed tokens x (T,D) (see <see cref="TokenPacking"/>); one attention mask per packing group.</summary>
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing, IReadOnlyList<Tensor?> masks)
     {
         using var scope = NewDisposeScope();
-        x = x.Plus(attn.ForwardPacked(norm1.forward(x), packing, mask));
+        x = x.Plus(attn.ForwardPacked(norm1.forward(x), packing, masks));
         x = x.Plus(mlp.forward(norm2.forward(x)));
         return x.MoveToOuterDisposeScope();
     }

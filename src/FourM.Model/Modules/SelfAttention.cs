@@ -57,16 +57,22 @@ public sealed class SelfAttention : nn.Module
     }
 
     /// <summary>
-    /// Packed tokens x (T,D): the projections run on the T tokens, attention on the padded rows; returns (T,D).
-    /// The padding slots' keys are blocked by <paramref name="mask"/> (B,1,1,L), the padding mask prepared for the kernel once
-    /// per pass; their queries' outputs are dropped.
+    /// Packed tokens x (T,D): the projections run on the T tokens, attention per group of the packing on that group's padded
+    /// rows, with <paramref name="masks"/>[g] (B_g,1,1,L_g) blocking group g's padding keys (prepared for the kernel once per
+    /// pass); the padding slots' query outputs are dropped. Returns (T,D).
     /// </summary>
-    public Tensor ForwardPacked(Tensor x, TokenPacking packing, Tensor? mask)
+    public Tensor ForwardPacked(Tensor x, TokenPacking packing, IReadOnlyList<Tensor?> masks)
     {
         using var scope = NewDisposeScope();
-        var (q, k, v) = Split(packing.Pad(qkv.forward(x)));
-        var attended = AttentionMath.Attend(q, k, v, mask, _scale, Kernel);
-        return proj.forward(packing.Pack(AttentionMath.MergeHeads(attended))).MoveToOuterDisposeScope();
+        var projected = qkv.forward(x);
+        var groups = packing.Groups;
+        var attended = new Tensor[groups.Count];
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var (q, k, v) = Split(groups[g].Pad(projected));
+            attended[g] = groups[g].Pack(AttentionMath.MergeHeads(AttentionMath.Attend(q, k, v, masks[g], _scale, Kernel)));
+        }
+        return proj.forward(attended.Length == 1 ? attended[0] : cat(attended, 0)).MoveToOuterDisposeScope();
     }
 
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) => Split(qkv.forward(x));

@@ -25,6 +25,8 @@ public sealed class PackedEncoderTests
         var packed = EncoderPass.Encode(new FourMModelNetwork(TinyModel.Instance) { PacksEncoderTokens = true }, samples).Select(c => c.View()).ToList();
 
         Assert.True(padded.Select(c => c.shape[0]).Distinct().Count() > 3, "the batch should mix several lengths");
+        var batch = EncoderInputBatch.Build(new FourMModelNetwork(TinyModel.Instance), samples, packed: true);
+        Assert.True(batch!.Packing!.Groups.Count > 1, "the rows should attend in more than one length group");
         for (int i = 0; i < samples.Count; i++)
         {
             Assert.Equal(padded[i].shape, packed[i].shape);

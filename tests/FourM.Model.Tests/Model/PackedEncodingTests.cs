@@ -44,6 +44,49 @@ public sealed class PackedEncodingTests
         Assert.True(actual.allclose(want, rtol: 1e-5, atol: 1e-5), $"max |Δ| {(actual - want).abs().max().item<float>()}");
     }
 
+    [Theory]
+    [InlineData(AttentionKernel.Exact)]
+    [InlineData(AttentionKernel.Fused)]
+    public void Rows_attending_in_length_groups_encode_like_padded_rows(AttentionKernel kernel)
+    {
+        using var model = FourMModel.CreateRandom(Tiny, 43, ScalarType.Float32, CPU);
+        model.Kernel = kernel;
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        // Packed shortest first, attending in two groups: rows {2, 3} padded to 3, rows {9, 9} to 9.
+        long[] lengths = [2, 3, 9, 9];
+        long max = lengths.Max();
+        var padded = randn(new long[] { lengths.Length, max, 32 }, generator: new Generator(11));
+        var mask = zeros(new long[] { lengths.Length, max }, ScalarType.Bool);
+        var everyRow = new List<long>();
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            for (long j = lengths[b]; j < max; j++) mask[b, j] = tensor(true);
+            for (long j = 0; j < lengths[b]; j++) everyRow.Add(b * max + j);
+        }
+        var expected = model.Encode(padded, mask.unsqueeze(1));
+        using var whole = Packing(everyRow.ToArray(), lengths.Length, max, null);
+        var packed = whole.Pack(padded);
+
+        TokenPackingGroup Group(int firstRow, int rows, long tokenStart)
+        {
+            long length = lengths[firstRow + rows - 1];
+            var positions = new List<long>();
+            for (int j = 0; j < rows; j++)
+                for (long k = 0; k < lengths[firstRow + j]; k++) positions.Add(j * length + k);
+            var sources = TokenPacking.PaddedSources(positions.ToArray(), rows, length).Select(t => t + tokenStart).ToArray();
+            var groupMask = mask.narrow(0, firstRow, rows).narrow(1, 0, length).clone();
+            return new TokenPackingGroup(tensor(positions.ToArray()), tensor(sources), rows, length, groupMask);
+        }
+
+        using var grouped = new TokenPacking([Group(0, 2, 0), Group(2, 2, 5)]);
+        var actual = model.EncodePacked(packed, grouped);
+
+        var want = whole.Pack(expected);
+        Assert.True(actual.allclose(want, rtol: 1e-5, atol: 1e-5), $"max |Δ| {(actual - want).abs().max().item<float>()}");
+        Assert.Throws<InvalidOperationException>(() => grouped.Pad(packed));
+    }
+
     [Fact]
     public void Pad_fills_padding_slots_with_the_rows_first_token_and_pack_inverts_it()
     {
