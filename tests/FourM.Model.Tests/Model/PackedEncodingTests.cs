@@ -10,6 +10,21 @@ public sealed class PackedEncodingTests
 {
     private static readonly FourMConfig Tiny = TinyConfigs.DepthTokensAndCaption;
 
+    /// <summary>Noise rows (B, max, 32), their padding mask (true on padding), and every valid slot's flat position, row by row.</summary>
+    private static (Tensor Padded, Tensor Mask, long[] Positions) PaddedRows(long[] lengths, long seed)
+    {
+        long max = lengths.Max();
+        var padded = randn(new long[] { lengths.Length, max, 32 }, generator: new Generator((ulong)seed));
+        var mask = zeros(new long[] { lengths.Length, max }, ScalarType.Bool);
+        var positions = new List<long>();
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            for (long j = lengths[b]; j < max; j++) mask[b, j] = tensor(true);
+            for (long j = 0; j < lengths[b]; j++) positions.Add(b * max + j);
+        }
+        return (padded, mask, positions.ToArray());
+    }
+
     private static TokenPacking Packing(long[] positions, long rows, long length, Tensor? mask) =>
         new(tensor(positions), tensor(TokenPacking.PaddedSources(positions, rows, length)), rows, length, mask);
 
@@ -24,18 +39,11 @@ public sealed class PackedEncodingTests
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         long[] lengths = [5, 9, 1, 9];
+        var (padded, mask, positions) = PaddedRows(lengths, seed: 9);
         long max = lengths.Max();
-        var padded = randn(new long[] { lengths.Length, max, 32 }, generator: new Generator(9));
-        var mask = zeros(new long[] { lengths.Length, max }, ScalarType.Bool);
-        var positions = new List<long>();
-        for (int b = 0; b < lengths.Length; b++)
-        {
-            for (long j = lengths[b]; j < max; j++) mask[b, j] = tensor(true);
-            for (long j = 0; j < lengths[b]; j++) positions.Add(b * max + j);
-        }
         // Padding slots hold noise: neither path may let it reach a valid token.
         var expected = model.Encode(padded, mask.unsqueeze(1));
-        using var packing = Packing(positions.ToArray(), lengths.Length, max, mask.clone());
+        using var packing = Packing(positions, lengths.Length, max, mask.clone());
         var packed = packing.Pack(padded);
         var actual = model.EncodePacked(packed, packing);
 
@@ -55,17 +63,10 @@ public sealed class PackedEncodingTests
         using var inference = inference_mode();
         // Packed shortest first, attending in two groups: rows {2, 3} padded to 3, rows {9, 9} to 9.
         long[] lengths = [2, 3, 9, 9];
+        var (padded, mask, everyRow) = PaddedRows(lengths, seed: 11);
         long max = lengths.Max();
-        var padded = randn(new long[] { lengths.Length, max, 32 }, generator: new Generator(11));
-        var mask = zeros(new long[] { lengths.Length, max }, ScalarType.Bool);
-        var everyRow = new List<long>();
-        for (int b = 0; b < lengths.Length; b++)
-        {
-            for (long j = lengths[b]; j < max; j++) mask[b, j] = tensor(true);
-            for (long j = 0; j < lengths[b]; j++) everyRow.Add(b * max + j);
-        }
         var expected = model.Encode(padded, mask.unsqueeze(1));
-        using var whole = Packing(everyRow.ToArray(), lengths.Length, max, null);
+        using var whole = Packing(everyRow, lengths.Length, max, null);
         var packed = whole.Pack(padded);
 
         TokenPackingGroup Group(int firstRow, int rows, long tokenStart)
