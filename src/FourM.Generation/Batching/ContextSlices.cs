@@ -1,3 +1,4 @@
+using FourM.Model.Modules;
 using FourM.Generation.Network;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,15 +28,8 @@ public static class ContextSlices
         var start = new Dictionary<ContextBlock, long>();
         long total = 0;
         foreach (var b in blocks) { start[b] = total; total += b.Rows.shape[0]; }
-        // One gather. A padding slot repeats its context's first row instead of reading a zero row: the decoder blocks padded
-        // keys, so their values never count (the encoder's own padded output, used as is above, holds other finite values
-        // there too), and no zero row means no concatenation when the rows come from one block.
-        var index = new long[contexts.Count * max];
-        for (int i = 0; i < contexts.Count; i++)
-        {
-            long first = start[contexts[i].Block] + contexts[i].Offset;
-            for (long k = 0; k < max; k++) index[i * max + k] = first + (k < lengths[i] ? k : 0);
-        }
+        // One gather; a padding slot reads its context's first row (PaddedLayout), so rows from one block need no concatenation.
+        var index = PaddedLayout.Gather(contexts.Select(c => start[c.Block] + c.Offset).ToArray(), lengths, max);
         var width = block.Rows.shape[1];
         var source = blocks.Count == 1 ? block.Rows : torch.cat(blocks.Select(b => b.Rows).ToArray(), 0);
         var padded = source.index_select(0, DeviceArrays.Copy(index, network.Device)).reshape(contexts.Count, max, width);

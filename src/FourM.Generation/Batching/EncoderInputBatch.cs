@@ -101,28 +101,20 @@ public sealed class EncoderInputBatch
     {
         var order = Enumerable.Range(0, rows.Length).OrderBy(r => lengths[rows[r]]).ThenBy(r => r).ToArray();   // padded rows, shortest first
         var packedLengths = order.Select(r => lengths[rows[r]]).ToArray();
+        var tokenStart = PaddedLayout.Starts(packedLengths);
         var index = new long[packedLengths.Sum()];
-        var tokenStart = new long[order.Length];
-        long at = 0;
         for (int i = 0; i < order.Length; i++)
-        {
-            tokenStart[i] = at;
-            for (long k = 0; k < packedLengths[i]; k++, at++) index[at] = paddedIndex[order[i] * maxLength + k];
-        }
+            Array.Copy(paddedIndex, order[i] * maxLength, index, tokenStart[i], packedLengths[i]);
         var groups = new List<TokenPackingGroup>();
         foreach (var group in LengthGroups.Split(packedLengths, groupCost))
         {
             // Lengths are sorted already, so each group is the run group[0] .. group[^1] of the packed rows.
-            int first = group[0], count = group.Length;
-            long length = packedLengths[group[^1]];
-            var positions = new long[group.Sum(i => packedLengths[i])];
-            long p = 0;
-            for (int j = 0; j < count; j++)
-                for (long k = 0; k < packedLengths[first + j]; k++) positions[p++] = j * length + k;
-            var sources = TokenPacking.PaddedSources(positions, count, length);
-            for (int slot = 0; slot < sources.Length; slot++) sources[slot] += tokenStart[first];
-            groups.Add(new TokenPackingGroup(DeviceArrays.Copy(positions, network.Device), DeviceArrays.Copy(sources, network.Device), count, length,
-                EncoderPass.PaddingMask(packedLengths[first..(first + count)], length, network.Device)));
+            var groupLengths = packedLengths[group[0]..(group[^1] + 1)];
+            long length = groupLengths[^1];
+            groups.Add(new TokenPackingGroup(
+                DeviceArrays.Copy(PaddedLayout.Positions(groupLengths, length), network.Device),
+                DeviceArrays.Copy(PaddedLayout.Gather(tokenStart[group[0]..(group[^1] + 1)], groupLengths, length), network.Device),
+                groupLengths.Length, length, EncoderPass.PaddingMask(groupLengths, length, network.Device)));
         }
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => (parts.Count == 1 ? parts[0] : torch.cat([.. parts], 0)).index_select(0, gather);

@@ -94,9 +94,6 @@ public sealed class StepProfile(Device device)
         }
     }
 
-    /// <summary>Pass totals of each kind since the last reset, in first-seen order.</summary>
-    public IReadOnlyList<(string Kind, PassTally Tally)> Passes() => _passes.Select(p => (p.Key, p.Value)).ToList();
-
     /// <summary>One line: each pass kind's count, mean rows, mean tokens slots computed per pass and fill.</summary>
     public string PassSummary() => string.Join("; ", _passes.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{p.Key} {p.Value.Passes} × {(double)p.Value.Rows / p.Value.Passes:F1} rows × {(double)p.Value.PaddedTokens / Math.Max(1, p.Value.Rows):F0} slots, fill {p.Value.Fill:P0}")));

@@ -33,13 +33,6 @@ public sealed class DecodedRows
         _blockOffsets = null;
     }
 
-    /// <summary>Row <paramref name="row"/>'s outputs (K, D), a view.</summary>
-    public Tensor Row(int row)
-    {
-        var (block, at) = _where[row];
-        return _blocks[block][at].narrow(0, 0, Lengths[row]);
-    }
-
     /// <summary>The outputs of <paramref name="rows"/> stacked (Σ K, D), in the given order.</summary>
     public Tensor Rows(IReadOnlyList<int> rows)
     {

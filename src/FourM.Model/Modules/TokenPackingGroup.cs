@@ -4,14 +4,13 @@ namespace FourM.Model.Modules;
 
 /// <summary>
 /// Rows of a <see cref="TokenPacking"/> that attend together: a contiguous run of its packed tokens, padded for attention to
-/// the group's own longest row. A padding slot holds a copy of its row's first token rather than zeros: its key is blocked
-/// by <see cref="PaddingMask"/> and its query's output is dropped by <see cref="Pack"/>, so what it holds only has to be
-/// finite, and a copy makes <see cref="Pad"/> one gather instead of a fill plus a scatter in every layer.
+/// the group's own longest row, padding slots reading their row's first token (<see cref="PaddedLayout"/>): one gather in
+/// <see cref="Pad"/> instead of a fill plus a scatter in every layer.
 /// </summary>
 public sealed class TokenPackingGroup : IDisposable
 {
-    /// <param name="positions">(T_g) flat index (row · L + column) in the group's padded layout of each of its packed tokens, in packed order.</param>
-    /// <param name="sources">(B_g·L) the packed token (index into the whole packing) each slot of the group's padded layout takes.</param>
+    /// <param name="positions">(T_g) the slot in the group's padded layout of each of its packed tokens (<see cref="PaddedLayout.Positions"/>).</param>
+    /// <param name="sources">(B_g·L) the packed token (index into the whole packing) each slot takes (<see cref="PaddedLayout.Gather"/>).</param>
     /// <param name="paddingMask">(B_g, L), true on padding slots; null when no row of the group is padded.</param>
     /// <remarks>The caller builds the index tensors (on a GPU, through pinned staging: a plain copy would sync the stream).</remarks>
     public TokenPackingGroup(Tensor positions, Tensor sources, long rows, long length, Tensor? paddingMask)

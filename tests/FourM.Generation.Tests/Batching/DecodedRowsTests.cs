@@ -34,6 +34,6 @@ public sealed class DecodedRowsTests
         var want = cat(asked.Select(r => expected[r]).ToArray(), 0);
         Assert.Equal(want.shape, actual.shape);
         Assert.True(want.eq(actual).all().item<bool>());
-        for (int r = 0; r < expected.Length; r++) Assert.True(expected[r].eq(rows.Row(r)).all().item<bool>());
+        for (int r = 0; r < expected.Length; r++) Assert.True(expected[r].eq(rows.Rows([r])).all().item<bool>());
     }
 }
