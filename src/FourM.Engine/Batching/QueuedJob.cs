@@ -35,6 +35,8 @@ public abstract class QueuedJob
     public long EnqueuedTimestamp { get; set; }
     /// <summary>Set under the engine lock once packed into a batch: cancelling then only abandons the result.</summary>
     public bool Packed { get; set; }
+    /// <summary>When step alignment first held this job (null: not held); its wait is charged to the session when it runs.</summary>
+    public long? AlignmentHeldSince { get; set; }
     public abstract bool IsCompleted { get; }
     public abstract void Cancel(CancellationToken token);
     public abstract void Fail(Exception error);

@@ -11,7 +11,8 @@ namespace FourM.Engine.Batching;
 /// unless nothing else is queued or no live session is expected to reach a sequence step within the hold. Of the ready
 /// keys the one with the largest weighted, aged backlog runs: sessions that alternate between keys (encode, decode) then
 /// fall into step with each other instead of splitting into half-full batches, and waiting raises a key's weight so none
-/// starves. Rows are picked by priority class, aged the same way.
+/// starves. Rows are picked by priority class, aged the same way. Jobs of sessions ahead of others on the same plan wait
+/// for them within a budget (<see cref="StepAlignment"/>).
 /// Not thread-safe: the engine calls it under its lock.
 /// </summary>
 public sealed class StepBatcher(EngineOptions options)
@@ -35,6 +36,7 @@ public sealed class StepBatcher(EngineOptions options)
     // reach its step.
     private readonly Dictionary<string, long> _lastStepQueued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _stepPeriodTicks = new(StringComparer.Ordinal);   // per model
+    private readonly StepAlignment _alignment = new(options);
     // Weight of one round of steps (every registered session of the model stepping once) in the moving average. Each session's
     // interval counts 1/N of it: a single slow batch (a sequence decode holding the device) delays every session's next step,
     // and with a per-interval weight those N equal samples would replace the average outright.
@@ -58,6 +60,7 @@ public sealed class StepBatcher(EngineOptions options)
         foreach (var sessions in _activeByModel.Values) sessions.Remove(sessionId);
         _approachingSequence.Remove(sessionId);
         _lastStepQueued.Remove(sessionId);
+        _alignment.Forget(sessionId);
     }
 
     public void Enqueue(QueuedJob job, long now)
@@ -92,7 +95,11 @@ public sealed class StepBatcher(EngineOptions options)
                     var model = job.Scheduling.ModelId;
                     _stepPeriodTicks[model] = _stepPeriodTicks.TryGetValue(model, out var mean) ? mean + weight * (period - mean) : period;
                 }
-                if (job.Kind != WorkKind.Decode) _lastStepQueued[sessionId] = now;
+                if (job.Kind != WorkKind.Decode)
+                {
+                    _lastStepQueued[sessionId] = now;
+                    _alignment.Observe(job);
+                }
                 if (job.Scheduling.StepsToSequence is null or > 0) _approachingSequence[sessionId] = (job.Scheduling.StepsToSequence, now);
                 else _approachingSequence.Remove(sessionId);
             }
@@ -105,6 +112,9 @@ public sealed class StepBatcher(EngineOptions options)
     /// <summary>The measured mean time between a session's consecutive steps on a model (zero until measured).</summary>
     public TimeSpan StepPeriod(string modelId) =>
         TimeSpan.FromSeconds(_stepPeriodTicks.GetValueOrDefault(modelId) / Stopwatch.Frequency);
+
+    /// <summary>Time step alignment has held a session's jobs so far (diagnostics and tests).</summary>
+    public TimeSpan AlignmentSpent(string sessionId) => _alignment.Spent(sessionId);
 
     /// <summary>Removes a job that has not been packed (cancelled or expired); false if it is no longer queued.</summary>
     public bool Remove(QueuedJob job)
@@ -134,7 +144,9 @@ public sealed class StepBatcher(EngineOptions options)
         wait = null;
         if (QueuedJobs == 0) return null;
 
+        _alignment.Refresh(IsLive);
         KeyQueue? bestQueue = null;
+        List<QueuedJob>? bestRunnable = null;
         double bestScore = double.NegativeInfinity;
         foreach (var key in _ring)
         {
@@ -143,16 +155,42 @@ public sealed class StepBatcher(EngineOptions options)
             var waited = Stopwatch.GetElapsedTime(queue.Jobs.Min(j => j.EnqueuedTimestamp), now);
             if (!IsReady(key, queue, waited, now))
             {
-                var remaining = HoldOf(key) - waited;
-                wait = wait is null || remaining < wait ? remaining : wait;
+                wait = Earliest(wait, HoldOf(key) - waited);
+                continue;
+            }
+            var runnable = Runnable(queue, now, out var release);
+            if (runnable.Count == 0)
+            {
+                // Every job waits for laggards: their next submission, or the earliest budget running out, wakes the loop.
+                wait = Earliest(wait, release);
                 continue;
             }
             var score = Score(queue, waited);
             if (score <= bestScore) continue;
-            (bestQueue, bestScore) = (queue, score);
+            (bestQueue, bestRunnable, bestScore) = (queue, runnable, score);
         }
-        return bestQueue is null ? null : Pack(bestQueue, now);
+        return bestQueue is null ? null : Pack(bestQueue, bestRunnable!, now);
     }
+
+    private static TimeSpan? Earliest(TimeSpan? current, TimeSpan candidate) => current is null || candidate < current ? candidate : current;
+
+    /// <summary>The key's jobs that step alignment does not hold, in packing order; <paramref name="release"/>: the earliest hold's end.</summary>
+    private List<QueuedJob> Runnable(KeyQueue queue, long now, out TimeSpan release)
+    {
+        var runnable = new List<QueuedJob>(queue.Jobs.Count);
+        var releaseAt = long.MaxValue;
+        foreach (var job in Ordered(queue, now))
+        {
+            if (_alignment.Holds(job, now, out var jobRelease)) releaseAt = Math.Min(releaseAt, jobRelease);
+            else runnable.Add(job);
+        }
+        release = releaseAt == long.MaxValue ? TimeSpan.Zero : Stopwatch.GetElapsedTime(now, releaseAt);
+        return runnable;
+    }
+
+    private bool IsLive(string modelId, string sessionId) =>
+        _activeByModel.TryGetValue(modelId, out var sessions) && sessions.TryGetValue(sessionId, out var lastSeen) &&
+        Stopwatch.GetElapsedTime(lastSeen, Stopwatch.GetTimestamp()) <= options.ActiveSessionLease;
 
     private TimeSpan HoldOf(BatchKey key) => key.Autoregressive ? Max(options.AutoregressiveHold, options.MaxQueueDelay) : options.MaxQueueDelay;
 
@@ -222,11 +260,11 @@ public sealed class StepBatcher(EngineOptions options)
         return job.Scheduling.PriorityClass - Math.Floor(lifted);
     }
 
-    private List<QueuedJob> Pack(KeyQueue queue, long now)
+    private List<QueuedJob> Pack(KeyQueue queue, List<QueuedJob> runnable, long now)
     {
         var batch = new List<QueuedJob>();
         int rows = 0, tokens = 0;
-        foreach (var job in Ordered(queue, now).ToList())
+        foreach (var job in runnable)
         {
             if (batch.Count > 0 && (rows + job.Rows > options.MaxBatchRows || tokens + job.Tokens > options.MaxBatchTokens)) continue;
             batch.Add(job);
@@ -237,6 +275,7 @@ public sealed class StepBatcher(EngineOptions options)
         {
             queue.Jobs.Remove(job);
             Forget(queue, job);
+            _alignment.Charge(job, now);
             job.Packed = true;
         }
         return batch;

@@ -31,6 +31,17 @@ public sealed class EngineOptions
     /// latency for the first of them.
     /// </summary>
     public TimeSpan AutoregressiveHold { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Most time, over its whole life, that a session's steps may wait for sessions a few steps behind it on the same plan
+    /// (<see cref="Batching.StepAlignment"/>); zero (the default) turns alignment off. Sessions that arrive milliseconds apart
+    /// otherwise stay that many steps apart to the end, and every pass mixes rows of different lengths and targets. Aligned,
+    /// they run in lockstep after the last arrival, at the cost of up to this much latency per session. On the H200 it made
+    /// passes as cheap as homogeneous ones but did not raise the mixed benchmark's throughput beyond its run-to-run spread
+    /// (docs/benchmarks.md, ninth session), so it is off unless a deployment's own measurements say otherwise.
+    /// </summary>
+    public TimeSpan StepAlignmentBudget { get; set; } = TimeSpan.Zero;
+    /// <summary>How many steps behind a session may be and still be waited for (see <see cref="StepAlignmentBudget"/>).</summary>
+    public int StepAlignmentWindow { get; set; } = 16;
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
     public int MaxQueuedJobs { get; set; } = 1024;
     /// <summary>Admission bound on registered (active) sessions.</summary>

@@ -42,6 +42,12 @@ public sealed record StepWork
     /// the engine can hold a sequence batch for sessions that are about to join it, and need not when none are.
     /// </summary>
     [Id(14)] public int? StepsToSequence { get; init; }
+    /// <summary>
+    /// The session plan's shape (targets, schemes and step counts in order; null: unknown) and this step's index in it: a
+    /// scheduling hint, so the engine can let sessions on the same plan fall into step with each other.
+    /// </summary>
+    [Id(15)] public string? PlanShape { get; init; }
+    [Id(16)] public int PlanStep { get; init; }
 }
 
 /// <summary>The sample after a step (pixel arrays omitted: steps never change them) and engine timings.</summary>

@@ -384,6 +384,8 @@ public sealed class GenerationSessionGrain(
         Conditions = step.Conditions?.Select(c => TensorMapping.ToTensors(c)).ToArray(),
         Unconditional = step.Unconditional is null ? null : TensorMapping.ToTensors(step.Unconditional),
         StepsToSequence = _plan!.StepsToSequence(index),
+        PlanShape = _plan.Shape,
+        PlanStep = index,
     };
 
     /// <summary>Participants' edits: the edited positions become visible inputs with the given ids.</summary>

@@ -17,6 +17,13 @@ public interface ISessionPlanner
 public sealed record SessionPlan(SampleState Initial, IReadOnlyList<PlannedStep> Steps)
 {
     /// <summary>
+    /// The plan's targets with their schemes and step counts, in order (e.g. <c>tok_clip@224:Roar:49|tok_rgb@224:Roar:25</c>):
+    /// sessions with equal shapes walk the same steps, which the engine uses to align them.
+    /// </summary>
+    public string Shape { get; } = string.Join('|',
+        Steps.Where(s => s.TargetStep == 1).Select(s => $"{s.Spec.TargetDomain}:{s.Spec.Scheme}:{s.TargetSteps}"));
+
+    /// <summary>
     /// Steps from <paramref name="index"/> to the plan's next autoregressive step (0: that step itself), or
     /// <see cref="JobScheduling.NoSequenceAhead"/> when none is left: the engine's hint for holding sequence batches.
     /// </summary>

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace FourM.Serving.Tests.Sessions;
 
-/// <summary>The sequence hint a session's jobs carry (<see cref="SessionPlan.StepsToSequence"/>).</summary>
+/// <summary>The scheduling hints a session's jobs carry (<see cref="SessionPlan.StepsToSequence"/>, <see cref="SessionPlan.Shape"/>).</summary>
 public sealed class SessionPlanTests
 {
     private static PlannedStep Step(string target, DecodingScheme scheme) =>
@@ -29,5 +29,17 @@ public sealed class SessionPlanTests
         var plan = Plan(Step("caption", DecodingScheme.Autoregressive), Step("tok_clip@224", DecodingScheme.Roar), Step("tok_rgb@224", DecodingScheme.Roar));
 
         Assert.Equal([0, JobScheduling.NoSequenceAhead, JobScheduling.NoSequenceAhead], Enumerable.Range(0, 3).Select(plan.StepsToSequence));
+    }
+
+    [Fact]
+    public void The_shape_names_each_target_with_its_scheme_and_step_count_in_order()
+    {
+        static PlannedStep At(string target, DecodingScheme scheme, int step, int steps) =>
+            Step(target, scheme) with { TargetStep = step, TargetSteps = steps };
+        var plan = Plan(At("tok_clip@224", DecodingScheme.Roar, 1, 2), At("tok_clip@224", DecodingScheme.Roar, 2, 2),
+            At("tok_rgb@224", DecodingScheme.MaskGit, 1, 1), At("caption", DecodingScheme.Autoregressive, 1, 1));
+
+        Assert.Equal("tok_clip@224:Roar:2|tok_rgb@224:MaskGit:1|caption:Autoregressive:1", plan.Shape);
+        Assert.NotEqual(plan.Shape, Plan(At("tok_clip@224", DecodingScheme.Roar, 1, 1), At("tok_rgb@224", DecodingScheme.MaskGit, 1, 1)).Shape);
     }
 }
