@@ -27,7 +27,7 @@ public sealed class BenchServingCluster : IAsyncDisposable
 
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<BenchServingCluster> StartAsync(string device, Func<IEncoderDecoderRunner> runner, Action<EngineOptions> engine, CancellationToken cancellationToken)
+    public static async Task<BenchServingCluster> StartAsync(string device, Func<IEncoderDecoderRunner> runner, Action<EngineOptions> engine, int lanes, CancellationToken cancellationToken)
     {
         int siloPort = FreePort(), gatewayPort = FreePort();
         var siloBuilder = Host.CreateApplicationBuilder();
@@ -40,6 +40,7 @@ public sealed class BenchServingCluster : IAsyncDisposable
                 o.Devices.Add(device);
                 o.RunnerFactory = _ => new DelegateRunnerFactory((_, _) => runner());
                 o.MaxSessionsPerClient = int.MaxValue;
+                o.DeviceGrainLanes = lanes;
                 engine(o.Engine);
             });
         });

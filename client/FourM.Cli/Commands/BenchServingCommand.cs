@@ -3,6 +3,7 @@ using System.Globalization;
 using FourM.Engine.Engine;
 using FourM.Generation.Batching;
 using FourM.Generation.Network;
+using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Model.Modules;
@@ -17,7 +18,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -46,6 +47,10 @@ public sealed class BenchServingCommand : ICliCommand
         var sequentialSample = cl.GetInt("sequential-sample", 8);
         var engineDefaults = new EngineOptions();
         var arHold = TimeSpan.FromMilliseconds(cl.GetInt("ar-hold-ms", (int)engineDefaults.AutoregressiveHold.TotalMilliseconds));
+        var alignBudget = TimeSpan.FromMilliseconds(cl.GetInt("align-ms", (int)engineDefaults.StepAlignmentBudget.TotalMilliseconds));
+        var alignWindow = cl.GetInt("align-window", engineDefaults.StepAlignmentWindow);
+        var lanes = cl.GetInt("lanes", new FourMServingOptions().DeviceGrainLanes);
+        if (lanes < 1) throw new UsageException($"--lanes must be at least 1, got {lanes}");
         var lengthBuckets = cl.Get("length-buckets", engineDefaults.BucketByLength ? "on" : "off") switch
         {
             "on" => true,
@@ -82,7 +87,7 @@ public sealed class BenchServingCommand : ICliCommand
         double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
         var baselineRunner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -93,9 +98,11 @@ public sealed class BenchServingCommand : ICliCommand
             o.MaxQueueDelay = maxDelay;
             o.BucketByLength = lengthBuckets;
             o.AutoregressiveHold = arHold;
+            o.StepAlignmentBudget = alignBudget;
+            o.StepAlignmentWindow = alignWindow;
             o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
             o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
-        }, cancellationToken);
+        }, lanes, cancellationToken);
         using var meter = new BenchServingMeter();
 
         // Warm-up: loads the runner on the device thread and touches every code path once, then (unless --warmup-sessions 0)

@@ -23,6 +23,12 @@ public sealed class FourMServingOptions
     /// dies); it continues from its last persisted step. Sessions pinned to a device never move. 0 turns failover off.
     /// </summary>
     public int MaxFailovers { get; set; } = 3;
+    /// <summary>
+    /// Encoder/decoder grain activations per model and device that sessions spread over (by session id). All of them feed the
+    /// same device engine, so batching is unchanged; more lanes let the turns of a completing batch's sessions (results out,
+    /// next steps in) run in parallel instead of one after another on one activation. 1: one activation per model and device.
+    /// </summary>
+    public int DeviceGrainLanes { get; set; } = 8;
     /// <summary>More silo metadata to publish with the devices (AddFourMServing owns the one UseSiloMetadata call).</summary>
     public Dictionary<string, string> SiloMetadata { get; } = new();
     /// <summary>Loads models onto devices; null: an <see cref="IRunnerFactory"/> registered in the container.</summary>

@@ -358,8 +358,9 @@ public sealed class GenerationSessionGrain(
 
     private IStepExecutor Executor(SessionRequest request)
     {
-        var encoder = new DeviceGrainKey(DeviceAddress.Parse(State.Device!), request.ModelId);
-        var decoder = new DeviceGrainKey(DeviceAddress.Parse(State.DecoderDevice!), request.ModelId);
+        var lane = DeviceGrainKey.LaneOf(SessionId, options.DeviceGrainLanes);
+        var encoder = new DeviceGrainKey(DeviceAddress.Parse(State.Device!), request.ModelId, lane);
+        var decoder = new DeviceGrainKey(DeviceAddress.Parse(State.DecoderDevice!), request.ModelId, lane);
         return request.Mode switch
         {
             ServingMode.Fused => new FusedStepExecutor(GrainFactory, encoder),

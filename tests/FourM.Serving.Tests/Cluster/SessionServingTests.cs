@@ -297,10 +297,13 @@ public sealed class SessionServingTests(ServingClusterFixture fixture)
         foreach (var silo in fixture.SiloNames)
         {
             var device = fixture.DeviceOn(silo);
-            var key = new DeviceGrainKey(device, ServingClusterFixture.Model).ToString();
             Assert.Equal(silo, (await fixture.Client.GetGrain<IDeviceGrain>(device.ToString()).GetLoad()).Silo);
-            Assert.Equal(silo, (await fixture.Client.GetGrain<IEncoderGrain>(key).GetLoad()).Silo);
-            Assert.Equal(silo, (await fixture.Client.GetGrain<IDecoderGrain>(key).GetLoad()).Silo);
+            foreach (var lane in new[] { 0, 5 })
+            {
+                var key = new DeviceGrainKey(device, ServingClusterFixture.Model, lane).ToString();
+                Assert.Equal(silo, (await fixture.Client.GetGrain<IEncoderGrain>(key).GetLoad()).Silo);
+                Assert.Equal(silo, (await fixture.Client.GetGrain<IDecoderGrain>(key).GetLoad()).Silo);
+            }
         }
         // A device no silo announces has nowhere to go.
         await Assert.ThrowsAnyAsync<Exception>(() => fixture.Client.GetGrain<IDeviceGrain>($"{fixture.SiloNames[0]}/cuda:7").GetLoad());
