@@ -161,6 +161,7 @@ public sealed class BenchServingCommand : ICliCommand
             };
             Console.WriteLine(row.Format());
             Console.WriteLine($"    mixed: {mixedGcLine}; homogeneous: {homogeneousGcLine}");
+            Console.WriteLine("    " + meter.Timeline.Describe(mixed.Phases));
             if (servedProfile is not null && baselineProfile is not null)
             {
                 Console.WriteLine(ProfileLine("served", servedProfile, n));
@@ -177,29 +178,40 @@ public sealed class BenchServingCommand : ICliCommand
         return 0;
     }
 
-    private static async Task<(TimeSpan Elapsed, IReadOnlyList<double> Latencies, IReadOnlyList<SessionResult> Results)> RunMixed(
+    private static async Task<(TimeSpan Elapsed, IReadOnlyList<double> Latencies, IReadOnlyList<SessionResult> Results, BenchServingTimeline.Phases Phases)> RunMixed(
         IClusterClient client, IReadOnlyList<SessionRequest> requests, TimeSpan stagger, string tag, CancellationToken cancellationToken)
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
-        var clock = Stopwatch.StartNew();
-        var sessions = new List<Task<(double Latency, SessionResult Result)>>();
+        var start = Stopwatch.GetTimestamp();
+        var sessions = new List<Task<(double Latency, SessionResult Result, long Started, long Completed)>>();
         for (var i = 0; i < requests.Count; i++)
         {
-            if (i > 0 && stagger > TimeSpan.Zero) await Task.Delay(stagger, cancellationToken);
+            // Session i arrives at i × stagger after the first, by the clock: consecutive Task.Delay(5 ms) calls drift (each
+            // sleeps 1-3 ms more under load), which had stretched 64 arrivals from 315 ms to over 500 ms on the H200.
+            var due = i * stagger - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero) await Task.Delay(due, cancellationToken);
             sessions.Add(RunOne(client.GetGrain<IGenerationSessionGrain>($"bench-{tag}-{runId}-{i}"), requests[i], cancellationToken));
         }
+        var lastIssued = Stopwatch.GetTimestamp();
         var done = await Task.WhenAll(sessions);
+        var end = Stopwatch.GetTimestamp();
         var failed = done.Where(d => d.Result.Status.Phase != SessionPhase.Completed).ToList();
         if (failed.Count > 0) throw new InvalidOperationException($"{failed.Count} sessions did not complete: {failed[0].Result.Status.Phase} {failed[0].Result.Status.Error}");
-        return (clock.Elapsed, done.Select(d => d.Latency).ToList(), done.Select(d => d.Result).ToList());
+        var lastArrival = done.Max(d => d.Started);
+        var phases = new BenchServingTimeline.Phases(start, lastArrival, Math.Max(lastArrival, done.Min(d => d.Completed)), end) { LastIssued = lastIssued };
+        return (Stopwatch.GetElapsedTime(start, end), done.Select(d => d.Latency).ToList(), done.Select(d => d.Result).ToList(), phases);
     }
 
-    private static async Task<(double Latency, SessionResult Result)> RunOne(IGenerationSessionGrain session, SessionRequest request, CancellationToken cancellationToken)
+    /// <returns>The latency, the result, when the session was started (admitted) and when it completed.</returns>
+    private static async Task<(double Latency, SessionResult Result, long Started, long Completed)> RunOne(
+        IGenerationSessionGrain session, SessionRequest request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var issued = Stopwatch.GetTimestamp();
         await session.Start(request, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         var result = await session.WaitForCompletion(cancellationToken);
-        return (Stopwatch.GetElapsedTime(started).TotalSeconds, result);
+        var completed = Stopwatch.GetTimestamp();
+        return (Stopwatch.GetElapsedTime(issued, completed).TotalSeconds, result, started, completed);
     }
 
     /// <summary>Device milliseconds per sample of each runner phase, and runner batches (RunBatch or decode calls) per sample.</summary>

@@ -10,6 +10,9 @@ public sealed class BenchServingMeter : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, (double Sum, long Count)> _histograms = new();
 
+    /// <summary>The device's batches of the run, for <see cref="BenchServingTimeline.Describe"/>.</summary>
+    public BenchServingTimeline Timeline { get; } = new();
+
     public BenchServingMeter()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -24,6 +27,8 @@ public sealed class BenchServingMeter : IDisposable
 
     private void Record(string name, double value)
     {
+        if (name == "fourm.step.forward_duration") Timeline.BatchEnded(System.Diagnostics.Stopwatch.GetTimestamp(), value);
+        else if (name == "fourm.step.batch_rows") Timeline.BatchRows((int)value);
         lock (_lock)
         {
             var (sum, count) = _histograms.GetValueOrDefault(name);
@@ -34,6 +39,7 @@ public sealed class BenchServingMeter : IDisposable
     public void Reset()
     {
         lock (_lock) _histograms.Clear();
+        Timeline.Reset();
     }
 
     public double Mean(string name)
