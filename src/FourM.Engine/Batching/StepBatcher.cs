@@ -158,18 +158,23 @@ public sealed class StepBatcher(EngineOptions options)
                 wait = Earliest(wait, HoldOf(key) - waited);
                 continue;
             }
-            var runnable = Runnable(queue, now, out var release);
-            if (runnable.Count == 0)
+            // Without alignment every job is runnable, and the order is only needed for the key that runs.
+            List<QueuedJob>? runnable = null;
+            if (_alignment.Enabled)
             {
-                // Every job waits for laggards: their next submission, or the earliest budget running out, wakes the loop.
-                wait = Earliest(wait, release);
-                continue;
+                runnable = Runnable(queue, now, out var release);
+                if (runnable.Count == 0)
+                {
+                    // Every job waits for laggards: their next submission, or the earliest budget running out, wakes the loop.
+                    wait = Earliest(wait, release);
+                    continue;
+                }
             }
             var score = Score(queue, waited);
             if (score <= bestScore) continue;
             (bestQueue, bestRunnable, bestScore) = (queue, runnable, score);
         }
-        return bestQueue is null ? null : Pack(bestQueue, bestRunnable!, now);
+        return bestQueue is null ? null : Pack(bestQueue, bestRunnable ?? Ordered(bestQueue, now).ToList(), now);
     }
 
     private static TimeSpan? Earliest(TimeSpan? current, TimeSpan candidate) => current is null || candidate < current ? candidate : current;
