@@ -15,8 +15,8 @@ public readonly record struct BatchKey(WorkKind Kind, string ModelId, int Length
         new(job.Kind, job.Scheduling.ModelId, bucketByLength ? (int)Math.Ceiling(Math.Log2(Math.Max(1, job.Tokens / job.Rows))) : 0,
             IsAutoregressiveDecode(job));
 
-    private static bool IsAutoregressiveDecode(QueuedJob job) =>
-        job.Kind is WorkKind.Step or WorkKind.Decode && job.Job.Step.Scheme == FourM.Generation.Batching.DecodingScheme.Autoregressive;
+    // The encode of a sequence step is one ordinary pass; only its decode generates token by token.
+    private static bool IsAutoregressiveDecode(QueuedJob job) => job.Kind != WorkKind.Encode && job.IsSequenceStep;
 
     public override string ToString() => $"{Kind}:{ModelId}:{LengthBucket}{(Autoregressive ? ":ar" : "")}";
 }

@@ -38,6 +38,9 @@ public abstract class QueuedJob
     /// <summary>When step alignment first held this job (null: not held); its wait is charged to the session when it runs.</summary>
     public long? AlignmentHeldSince { get; set; }
     public abstract bool IsCompleted { get; }
+    /// <summary>Model work (step, encode or decode) of an autoregressive step: a sequence generated token by token.</summary>
+    public bool IsSequenceStep =>
+        Kind is WorkKind.Step or WorkKind.Encode or WorkKind.Decode && Job.Step.Scheme == FourM.Generation.Batching.DecodingScheme.Autoregressive;
     public abstract void Cancel(CancellationToken token);
     public abstract void Fail(Exception error);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FourM.Engine.Engine;
-using FourM.Generation.Batching;
 
 namespace FourM.Engine.Batching;
 
@@ -30,7 +29,7 @@ public sealed class StepAlignment(EngineOptions options)
     {
         var sessionId = job.Scheduling.SessionId;
         if (job.Scheduling.Progress is { } progress)
-            _positions[sessionId] = new Position(job.Scheduling.ModelId, progress.Shape, progress.Step, IsSequenceStep(job));
+            _positions[sessionId] = new Position(job.Scheduling.ModelId, progress.Shape, progress.Step, job.IsSequenceStep);
         else
             _positions.Remove(sessionId);
     }
@@ -65,7 +64,7 @@ public sealed class StepAlignment(EngineOptions options)
     public bool Holds(QueuedJob job, long now, out long releaseAt)
     {
         releaseAt = now;
-        if (!Enabled || job.Kind is not (WorkKind.Step or WorkKind.Encode) || IsSequenceStep(job) || job.Scheduling.Progress is not { } progress)
+        if (!Enabled || job.Kind is not (WorkKind.Step or WorkKind.Encode) || job.IsSequenceStep || job.Scheduling.Progress is not { } progress)
             return false;
         var heldSince = job.AlignmentHeldSince ?? now;
         releaseAt = heldSince + Ticks(options.StepAlignmentBudget) - _spentTicks.GetValueOrDefault(job.Scheduling.SessionId);
@@ -91,9 +90,6 @@ public sealed class StepAlignment(EngineOptions options)
             if (step >= earliest && step < progress.Step) return true;
         return false;
     }
-
-    private static bool IsSequenceStep(QueuedJob job) =>
-        job.Kind is WorkKind.Step or WorkKind.Encode or WorkKind.Decode && job.Job.Step.Scheme == DecodingScheme.Autoregressive;
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

@@ -195,7 +195,10 @@ public sealed class StepBatcher(EngineOptions options)
 
     private bool IsLive(string modelId, string sessionId) =>
         _activeByModel.TryGetValue(modelId, out var sessions) && sessions.TryGetValue(sessionId, out var lastSeen) &&
-        Stopwatch.GetElapsedTime(lastSeen, Stopwatch.GetTimestamp()) <= options.ActiveSessionLease;
+        IsLive(lastSeen, Stopwatch.GetTimestamp());
+
+    /// <summary>A registered session that submitted something within the lease still counts (barrier, holds, alignment).</summary>
+    private bool IsLive(long lastSeen, long clock) => Stopwatch.GetElapsedTime(lastSeen, clock) <= options.ActiveSessionLease;
 
     private TimeSpan HoldOf(BatchKey key) => key.Autoregressive ? Max(options.AutoregressiveHold, options.MaxQueueDelay) : options.MaxQueueDelay;
 
@@ -225,7 +228,7 @@ public sealed class StepBatcher(EngineOptions options)
         var clock = Stopwatch.GetTimestamp();
         foreach (var (sessionId, (steps, queued)) in _approachingSequence)
         {
-            if (!sessions.TryGetValue(sessionId, out var lastSeen) || Stopwatch.GetElapsedTime(lastSeen, clock) > options.ActiveSessionLease) continue;
+            if (!sessions.TryGetValue(sessionId, out var lastSeen) || !IsLive(lastSeen, clock)) continue;
             if (steps is null || period == 0 || queued + steps.Value * period <= holdEnds) return true;
         }
         return false;
@@ -249,7 +252,7 @@ public sealed class StepBatcher(EngineOptions options)
         var now = Stopwatch.GetTimestamp();
         foreach (var (sessionId, lastSeen) in sessions)
         {
-            if (Stopwatch.GetElapsedTime(lastSeen, now) > options.ActiveSessionLease) continue;
+            if (!IsLive(lastSeen, now)) continue;
             if (_queuedPerSession.GetValueOrDefault(sessionId) == 0) return false;
         }
         return true;
