@@ -238,8 +238,12 @@ public sealed class FourMModel : nn.Module
         return decoder_norm.forward(y).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Starts incremental decoding against a context (B,N,D): cross-attention keys/values are computed here, once.</summary>
-    public DecoderCache StartDecoding(Tensor context)
+    /// <summary>
+    /// Starts incremental decoding against a context (B,N,D): cross-attention keys/values are computed here, once. With a
+    /// <paramref name="capacity"/>, the self-attention cache is preallocated for that many positions and every step issues the
+    /// same kernels on the same tensors (<see cref="GraphedDecoder"/> captures them); else it grows.
+    /// </summary>
+    public DecoderCache StartDecoding(Tensor context, long? capacity = null)
     {
         using var scope = NewDisposeScope();
         var keyValues = decoder.Select(block =>
@@ -247,25 +251,44 @@ public sealed class FourMModel : nn.Module
             var (k, v) = block.ProjectContext(context);
             return (k.DetachFromDisposeScope(), v.DetachFromDisposeScope());
         }).ToList();
-        return new DecoderCache(keyValues);
+        var positions = capacity is { } slots ? new DecoderPositions(slots, _kernel, Dtype, context.device) : null;
+        return new DecoderCache(keyValues, positions);
     }
 
     /// <summary>
     /// Decodes new positions y (B,T,D) after the cached ones: selfMask (B,T,cached+T) (null = attend to everything so far),
     /// crossMask (B,1,N) or (B,T,N), or either from <see cref="PrepareAttentionMask"/>. Returns <c>decoder_norm</c> outputs
-    /// (B,T,D); equals the full decoder on the same prefix.
+    /// (B,T,D); equals the full decoder on the same prefix. A preallocated cache takes one position per step and no selfMask.
     /// </summary>
     public Tensor DecodeStep(DecoderCache cache, Tensor y, Tensor? selfMask, Tensor? crossMask)
     {
+        cache.CheckRoom(y.shape[1]);
+        var output = IssueDecodeStep(cache, y, selfMask, crossMask);
+        cache.Advance(y.shape[1]);
+        return output;
+    }
+
+    /// <summary><see cref="DecodeStep"/>'s device work without its host bookkeeping (what a CUDA graph captures).</summary>
+    internal Tensor IssueDecodeStep(DecoderCache cache, Tensor y, Tensor? selfMask, Tensor? crossMask)
+    {
         using var scope = NewDisposeScope();
-        selfMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype));
+        if (cache.Positions is { } positions)
+        {
+            if (selfMask is not null) throw new ArgumentException("a preallocated decoder cache keeps its own self-attention mask", nameof(selfMask));
+            positions.Open();
+            selfMask = positions.Mask;
+        }
+        else
+        {
+            selfMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(selfMask, _kernel, Dtype));
+        }
         crossMask = AttentionMath.WithHeadAxis(FusedAttentionMask.ForKernel(crossMask, _kernel, Dtype));
         for (var i = 0; i < decoder.Count; i++)
         {
             var (keys, values) = cache.ContextKeyValues[i];
             y = decoder[i].ForwardCached(y, cache.SelfAttention[i], keys, values, selfMask, crossMask);
         }
-        if (decoder.Count == 0) cache.Advance(y.shape[1]);
+        cache.Positions?.Advance();
         return decoder_norm.forward(y).MoveToOuterDisposeScope();
     }
 

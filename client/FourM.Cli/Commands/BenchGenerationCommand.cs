@@ -6,6 +6,7 @@ using FourM.Generation.Requests;
 using FourM.Model;
 using FourM.Model.Configuration;
 using FourM.Model.Modules;
+using FourM.Model.Runtime.CudaGraphs;
 using FourM.Tokenizers.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -55,8 +56,9 @@ public sealed class BenchGenerationCommand : ICliCommand
         };
         var parsedSizes = sizes.Select(s => (Label: SizeLabel(s), Size: ParseSize(s))).ToList();
 
+        var arDecoding = NumericsOptions.Autoregressive(cl) ?? new StepRunnerOptions().AutoregressiveDecoding;
         var sdpa = cl.Get("sdpa")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {NumericsOptions.Packed(cl)?.ToString() ?? "default"}, {(DeviceArrays.PinnedStaging ? "pinned" : "pageable")} staging, {runs} timed run(s) after a warm-up");
+        Console.WriteLine($"device {device} ({(device.type == DeviceType.CUDA ? "CUDA" : $"{Environment.ProcessorCount} CPU threads")}), dtype {dtype}, attention {kernel?.ToString() ?? $"default ({FourMModel.DefaultKernel(device.type)})"}, mlp {mlpLayout?.ToString() ?? $"default ({FourMModel.DefaultMlpLayout(device.type)})"}, packed encoder {NumericsOptions.Packed(cl)?.ToString() ?? "default"}, {(DeviceArrays.PinnedStaging ? "pinned" : "pageable")} staging, autoregressive {arDecoding}{(CudaGraph.Unsupported is { } why && device.type == DeviceType.CUDA ? $" (graphs unavailable: {why})" : "")}, {runs} timed run(s) after a warm-up");
         Console.WriteLine(MatmulLine(matmul, device));
 
         var captionTokens = TextTokenizer.Default.EncodeIds("a photo of a red house by a lake at sunset [EOS]").Select(x => (long)x).ToArray();
@@ -82,7 +84,8 @@ public sealed class BenchGenerationCommand : ICliCommand
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
             var runners = Enumerable.Range(0, lanes)
-                .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost })).ToList();
+                .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
+            if (cl.Has("ar-deviation")) Console.WriteLine(AutoregressiveDeviation(network, label, pixels, arDecoding));
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {
@@ -233,6 +236,47 @@ public sealed class BenchGenerationCommand : ICliCommand
         }
         baseline(model);
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>
+    /// <paramref name="variant"/> against the growing cache on whole RGB→X requests (8 seeds, batch 1): how many captions come
+    /// out identical, and the largest difference of the caption's guided logits up to each caption's first differing token.
+    /// </summary>
+    private static string AutoregressiveDeviation(FourMModelNetwork network, string label, float[] pixels, AutoregressiveDecoding variant)
+    {
+        const int seeds = 8;
+        int identical = 0;
+        double maxDiff = 0;
+        long tokens = 0, agreeing = 0;
+        for (long seed = 0; seed < seeds; seed++)
+        {
+            using var scope = NewDisposeScope();
+            var (baseTokens, baseLogits) = Caption(network, GenerationBenchmarkScenarios.RgbToAll(100 + seed, pixels), AutoregressiveDecoding.GrowingCache);
+            var (variantTokens, variantLogits) = Caption(network, GenerationBenchmarkScenarios.RgbToAll(100 + seed, pixels), variant);
+            if (baseTokens.SequenceEqual(variantTokens)) identical++;
+            int same = baseTokens.Zip(variantTokens).TakeWhile(p => p.First == p.Second).Count();
+            tokens += baseTokens.Length;
+            agreeing += same;
+            // Logits of token t are computed from tokens < t: comparable while the prefixes agree.
+            for (int t = 0; t < Math.Min(same + 1, Math.Min(baseLogits.Count, variantLogits.Count)); t++)
+                maxDiff = Math.Max(maxDiff, (baseLogits[t] - variantLogits[t]).abs().max().item<float>());
+            foreach (var l in baseLogits.Concat(variantLogits)) l.Dispose();
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"autoregressive {variant} vs growing cache, {label}, RGB→X caption, {seeds} seeds: identical {identical}/{seeds}, common prefix {agreeing}/{tokens} tokens, max |Δlogit| before divergence {maxDiff:E2}");
+    }
+
+    private static (long[] Tokens, List<Tensor> Logits) Caption(FourMModelNetwork network, GenerationRequest request, AutoregressiveDecoding decoding)
+    {
+        var logits = new List<Tensor>();
+        var runner = new StepBatchRunner(network, options: new StepRunnerOptions
+        {
+            AutoregressiveDecoding = decoding,
+            TokenLogitsObserver = (_, _, l) => logits.Add(l.to(ScalarType.Float32).cpu().DetachFromDisposeScope()),
+        });
+        var session = new GenerationSession(request);
+        while (!session.IsComplete) session.Apply(runner.RunBatch([session.NextJob()])[0]);
+        return (session.State["caption"].Tokens, logits);
     }
 
     private static (Tensor Logits, long[] Tokens) FirstStep(FourMModel model, StepJob job)

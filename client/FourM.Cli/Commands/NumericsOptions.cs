@@ -1,3 +1,4 @@
+using FourM.Generation.Network;
 using FourM.Model.Modules;
 
 namespace FourM.Cli.Commands;
@@ -34,5 +35,18 @@ internal static class NumericsOptions
         "on" => true,
         "off" => false,
         var other => throw new UsageException($"--packed must be on or off, not '{other}'"),
+    };
+
+    /// <summary>
+    /// <c>--ar-decoding graphs|growing|preallocated</c>: how autoregressive targets use the KV cache; absent = the runner's
+    /// default (CUDA graphs on CUDA, the growing cache elsewhere).
+    /// </summary>
+    public static AutoregressiveDecoding? Autoregressive(CommandLine cl) => cl.Get("ar-decoding") switch
+    {
+        null => null,
+        "graphs" => AutoregressiveDecoding.CudaGraphs,
+        "growing" => AutoregressiveDecoding.GrowingCache,
+        "preallocated" => AutoregressiveDecoding.PreallocatedCache,
+        var other => throw new UsageException($"--ar-decoding must be graphs, growing or preallocated, not '{other}'"),
     };
 }

@@ -32,6 +32,9 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     /// <summary>The network it runs (hosts read the loaded model's settings through it).</summary>
     public IGenerationNetwork Network => _network;
 
+    /// <summary>The runner's exact speed-ups and diagnostics.</summary>
+    public StepRunnerOptions Options => _options;
+
     private double PassCostTokens => _options.PassCostTokens ?? StepRunnerOptions.DefaultPassCostTokens(_network.Device, _network.Dim);
 
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>

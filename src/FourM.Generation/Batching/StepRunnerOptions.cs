@@ -24,6 +24,12 @@ public sealed record StepRunnerOptions
 
     /// <summary>Use the network's KV-cached incremental decoder for autoregressive targets (else re-run the prefix every token).</summary>
     public bool UseKvCache { get; init; } = true;
+    /// <summary>
+    /// How the KV cache decodes: on CUDA by default a preallocated cache whose steps replay a captured CUDA graph (one launch
+    /// instead of one per kernel; attention reads the masked unwritten slots too, so logits may differ from the growing cache
+    /// in the last bits, docs/generation.md); on other devices the growing cache.
+    /// </summary>
+    public Network.AutoregressiveDecoding AutoregressiveDecoding { get; init; } = Network.AutoregressiveDecoding.CudaGraphs;
     /// <summary>Autoregressive decoding checks for end-of-sequence every this many tokens (one host sync each time).</summary>
     public int EndOfSequenceCheckInterval { get; init; } = 8;
     /// <summary>Diagnostics (conformance): receives each image step's decoded positions and guided logits (K, V) before filtering.</summary>

@@ -4,6 +4,7 @@ using FourM.Model;
 using FourM.Model.Embeddings;
 using FourM.Model.Modalities;
 using FourM.Model.Modules;
+using FourM.Model.Runtime.CudaGraphs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -132,8 +133,14 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
 
-    public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask) =>
-        new CachedDecoder(Model, Model.StartDecoding(context), Model.PrepareAttentionMask(contextPaddingMask?.unsqueeze(1))?.DetachFromDisposeScope());
+    public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask, int maxLength, AutoregressiveDecoding decoding)
+    {
+        var crossMask = Model.PrepareAttentionMask(contextPaddingMask?.unsqueeze(1))?.DetachFromDisposeScope();
+        bool graphs = decoding == AutoregressiveDecoding.CudaGraphs && Device.type == DeviceType.CUDA && CudaGraph.Unsupported is null;
+        if (!graphs && decoding != AutoregressiveDecoding.PreallocatedCache) return new CachedDecoder(Model, Model.StartDecoding(context), crossMask);
+        var cache = Model.StartDecoding(context, maxLength);
+        return new PreallocatedDecoder(new GraphedDecoder(Model, cache, crossMask, captureGraphs: graphs), cache, crossMask);
+    }
 
     /// <summary>The model's KV cache: self-attention keys/values grow per token, cross-attention keys/values are computed once.</summary>
     private sealed class CachedDecoder(FourMModel model, DecoderCache cache, Tensor? crossMask) : IIncrementalDecoder
@@ -142,6 +149,19 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
         public void Dispose()
         {
+            cache.Dispose();
+            crossMask?.Dispose();
+        }
+    }
+
+    /// <summary>A preallocated KV cache whose steps replay a CUDA graph where they can (<see cref="GraphedDecoder"/>).</summary>
+    private sealed class PreallocatedDecoder(GraphedDecoder decoder, DecoderCache cache, Tensor? crossMask) : IIncrementalDecoder
+    {
+        public Tensor Step(Tensor next) => decoder.Step(next);
+
+        public void Dispose()
+        {
+            decoder.Dispose();
             cache.Dispose();
             crossMask?.Dispose();
         }

@@ -67,8 +67,8 @@ public interface IGenerationNetwork
     Tensor Logits(string target, Tensor decoded);
 
     /// <summary>
-    /// An incremental (KV-cached) causal decoder over fixed contexts, or null when the model has none (callers then re-run the
-    /// decoder on the whole prefix, like the reference).
+    /// An incremental (KV-cached) causal decoder over fixed contexts for at most <paramref name="maxLength"/> positions, or null
+    /// when the model has none (callers then re-run the decoder on the whole prefix, like the reference).
     /// </summary>
-    IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask);
+    IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask, int maxLength, AutoregressiveDecoding decoding);
 }

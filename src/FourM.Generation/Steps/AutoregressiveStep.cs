@@ -58,7 +58,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             contexts.AddRange(jobContexts);
         }
 
-        var groups = BuildGroups(contexts);
+        var groups = BuildGroups(contexts, decodings.Max(d => d.Budget));
         var inputs = new AutoregressiveInputs(network, decodings.Select(d => new AutoregressiveInputs.Job(d.Job.Step.TargetDomain, d.PositionEmbeddings, d.Budget, d.PassCount)).ToList());
         var pending = new List<(Tensor Tokens, bool[] Drawn)>();   // per decoded token: every job's last id, and who drew one
         try
@@ -186,7 +186,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
 
     private sealed record Group(int[] Rows, IIncrementalDecoder Decoder);
 
-    private List<Group> BuildGroups(List<ContextSlice> contexts)
+    private List<Group> BuildGroups(List<ContextSlice> contexts, int maxLength)
     {
         var groups = new List<Group>();
         var partitions = options.BatchGuidancePasses ? [Enumerable.Range(0, contexts.Count).ToArray()] : Enumerable.Range(0, contexts.Count).Select(i => new[] { i }).ToList();
@@ -195,7 +195,7 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             var (context, lengths) = ContextSlices.Pad(rows.Select(r => contexts[r]).ToList(), network);
             context.DetachFromDisposeScope();
             var padding = EncoderPass.PaddingMask(lengths, context.shape[1], network.Device)?.DetachFromDisposeScope();
-            var decoder = (options.UseKvCache ? network.StartIncrementalDecoder(context, padding) : null)
+            var decoder = (options.UseKvCache ? network.StartIncrementalDecoder(context, padding, maxLength, options.AutoregressiveDecoding) : null)
                           ?? new RecomputingIncrementalDecoder(network, context, padding);
             groups.Add(new Group(rows, new OwningDecoder(decoder, context, padding)));
         }

@@ -28,7 +28,9 @@ public sealed class FourMModelLoader : IModelLoader
         var layout = model.MlpLayoutOn(torchDevice.type);
         if (layout != network.MlpLayout) network.MlpLayout = layout;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
-        return new StepBatchRunner(new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder }, sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
+        return new StepBatchRunner(new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder },
+            options: new StepRunnerOptions { AutoregressiveDecoding = model.AutoregressiveDecodingOn(torchDevice.type) },
+            sentinelIds: TextTokenizerEncoder.Default.SentinelIds);
     }
 
     public IReadOnlyList<string> Modalities(ModelEntry model, string? directory)

@@ -24,6 +24,11 @@ public sealed class ModelEntry
     public string MlpLayout { get; set; } = "auto";
     /// <summary>Run the encoder on packed tokens instead of padded rows (<c>FourMModelNetwork.PacksEncoderTokens</c>; default off).</summary>
     public bool PackedEncoder { get; set; }
+    /// <summary>
+    /// <c>auto</c> (CUDA graphs on CUDA, the growing cache elsewhere), <c>graphs</c>, <c>growing</c> or <c>preallocated</c>: how
+    /// autoregressive targets use the KV cache (<see cref="Generation.Network.AutoregressiveDecoding"/>; docs/generation.md).
+    /// </summary>
+    public string AutoregressiveDecoding { get; set; } = "auto";
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
@@ -51,12 +56,28 @@ public sealed class ModelEntry
         _ => FourMModel.DefaultMlpLayout(device),
     };
 
+    /// <summary>The autoregressive decoding on a device of this kind: the setting, or for <c>auto</c> the device's default.</summary>
+    public Generation.Network.AutoregressiveDecoding AutoregressiveDecodingOn(DeviceType device) => AutoregressiveDecoding switch
+    {
+        "graphs" => Generation.Network.AutoregressiveDecoding.CudaGraphs,
+        "growing" => Generation.Network.AutoregressiveDecoding.GrowingCache,
+        "preallocated" => Generation.Network.AutoregressiveDecoding.PreallocatedCache,
+        _ => device == DeviceType.CUDA ? Generation.Network.AutoregressiveDecoding.CudaGraphs : Generation.Network.AutoregressiveDecoding.GrowingCache,
+    };
+
     /// <summary>What <see cref="Interfaces.Registry.ModelDeployment.Numerics"/> reports for a serving device name (<c>cuda:0</c>).</summary>
     public string NumericsOn(string device)
     {
         var type = TorchDevices.TypeOf(device);
-        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")}";
+        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={AutoregressiveName(AutoregressiveDecodingOn(type))}";
     }
+
+    private static string AutoregressiveName(Generation.Network.AutoregressiveDecoding decoding) => decoding switch
+    {
+        Generation.Network.AutoregressiveDecoding.CudaGraphs => "graphs",
+        Generation.Network.AutoregressiveDecoding.GrowingCache => "growing",
+        _ => "preallocated",
+    };
 
     public void Validate()
     {
@@ -66,5 +87,7 @@ public sealed class ModelEntry
         if (DType is not ("float32" or "bfloat16" or "float16")) throw new ArgumentException($"model {Id}: dtype '{DType}' must be float32, bfloat16 or float16");
         if (Attention is not ("auto" or "exact" or "fused")) throw new ArgumentException($"model {Id}: attention '{Attention}' must be auto, exact or fused");
         if (MlpLayout is not ("auto" or "reference" or "aligned")) throw new ArgumentException($"model {Id}: mlp layout '{MlpLayout}' must be auto, reference or aligned");
+        if (AutoregressiveDecoding is not ("auto" or "graphs" or "growing" or "preallocated"))
+            throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, graphs, growing or preallocated");
     }
 }

@@ -70,7 +70,7 @@ public sealed class DecoderBlock : nn.Module
     /// Incremental step: new tokens y (B,T,D) attend to the cached self-attention state plus themselves
     /// (selfMask (B,T,cached+T)) and to the precomputed context keys/values (crossMask (B,1,N) or (B,T,N)).
     /// </summary>
-    public Tensor ForwardCached(Tensor y, KeyValueCache cache, Tensor contextKeys, Tensor contextValues, Tensor? selfMask, Tensor? crossMask)
+    public Tensor ForwardCached(Tensor y, IKeyValueCache cache, Tensor contextKeys, Tensor contextValues, Tensor? selfMask, Tensor? crossMask)
     {
         using var scope = NewDisposeScope();
         y = y.Plus(self_attn.ForwardCached(norm1.forward(y), selfMask, cache));

@@ -47,12 +47,12 @@ public sealed class SelfAttention : nn.Module
     /// Attends new tokens x (B,T,D) to the cached keys/values plus their own; appends their keys/values to the cache.
     /// mask (B,T,cached+T), True = blocked.
     /// </summary>
-    public Tensor ForwardCached(Tensor x, Tensor? mask, KeyValueCache cache)
+    public Tensor ForwardCached(Tensor x, Tensor? mask, IKeyValueCache cache)
     {
         using var scope = NewDisposeScope();
         var (q, k, v) = Project(x);
         cache.Append(k, v);
-        var attended = AttentionMath.Attend(q, cache.Keys!, cache.Values!, AttentionMath.WithHeadAxis(mask), _scale, Kernel);
+        var attended = AttentionMath.Attend(q, cache.Keys, cache.Values, AttentionMath.WithHeadAxis(mask), _scale, Kernel);
         return proj.forward(AttentionMath.MergeHeads(attended)).MoveToOuterDisposeScope();
     }
 

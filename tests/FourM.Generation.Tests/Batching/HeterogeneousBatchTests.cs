@@ -45,13 +45,9 @@ public sealed class HeterogeneousBatchTests
 
     private static StepBatchRunner Runner(StepRunnerOptions? options = null) => new(new FourMModelNetwork(TinyModel.Instance), options: options);
 
-    [Fact]
-    public void A_request_alone_and_in_a_batch_of_eight_gives_identical_tokens()
+    /// <summary>Every request's steps in lockstep batches with the others' until all are complete.</summary>
+    private static (List<GenerationSession> Sessions, int LargestBatch) RunTogether(StepBatchRunner runner, IReadOnlyList<GenerationRequest> requests)
     {
-        var requests = EightRequests();
-        var alone = requests.Select(r => new FourMGenerator(Runner()).Generate(r)).ToList();
-
-        var runner = Runner();
         var sessions = requests.Select(r => new GenerationSession(r)).ToList();
         int largestBatch = 0;
         while (sessions.Any(s => !s.IsComplete))
@@ -61,6 +57,17 @@ public sealed class HeterogeneousBatchTests
             var results = runner.RunBatch(active.Select(s => s.NextJob()).ToList());
             for (int i = 0; i < active.Count; i++) active[i].Apply(results[i]);
         }
+        return (sessions, largestBatch);
+    }
+
+    [Fact]
+    public void A_request_alone_and_in_a_batch_of_eight_gives_identical_tokens()
+    {
+        var requests = EightRequests();
+        var alone = requests.Select(r => new FourMGenerator(Runner()).Generate(r)).ToList();
+
+        var runner = Runner();
+        var (sessions, largestBatch) = RunTogether(runner, requests);
 
         Assert.Equal(8, largestBatch);
         for (int i = 0; i < requests.Count; i++)
@@ -102,6 +109,27 @@ public sealed class HeterogeneousBatchTests
             var cached = new FourMGenerator(Runner(new StepRunnerOptions { UseKvCache = true })).Generate(request);
             var recomputed = new FourMGenerator(Runner(new StepRunnerOptions { UseKvCache = false })).Generate(request);
             foreach (var modality in recomputed.Modalities) Assert.Equal(modality.Tokens, cached[modality.Modality].Tokens);
+        }
+    }
+
+    [Fact]
+    public void A_preallocated_kv_cache_gives_the_same_tokens_as_the_growing_one_alone_and_batched()
+    {
+        var requests = EightRequests().Where(r => r.Chain.Targets.Any(t => t.Scheme == DecodingScheme.Autoregressive)).ToList();
+        Assert.NotEmpty(requests);
+        var growing = new FourMGenerator(Runner(new StepRunnerOptions { AutoregressiveDecoding = AutoregressiveDecoding.GrowingCache }));
+        var preallocatedRunner = Runner(new StepRunnerOptions { AutoregressiveDecoding = AutoregressiveDecoding.PreallocatedCache });
+        var preallocated = new FourMGenerator(preallocatedRunner);
+        var (batched, _) = RunTogether(preallocatedRunner, requests);
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var expected = growing.Generate(requests[i]);
+            var alone = preallocated.Generate(requests[i]);
+            foreach (var modality in expected.Modalities)
+            {
+                Assert.Equal(modality.Tokens, alone[modality.Modality].Tokens);
+                Assert.Equal(modality.Tokens, batched[i].State[modality.Modality].Tokens);
+            }
         }
     }
 

@@ -6,18 +6,22 @@ using Xunit;
 
 namespace FourM.Serving.Tests.Platform.Silo;
 
-/// <summary><c>FourM:Models:N:Attention</c>, <c>MlpLayout</c> and <c>PackedEncoder</c> reach the loaded model; bad values are refused by name.</summary>
+/// <summary><c>FourM:Models:N:Attention</c>, <c>MlpLayout</c>, <c>PackedEncoder</c> and <c>AutoregressiveDecoding</c> reach the loaded model; bad values are refused by name.</summary>
 public sealed class ModelNumericsSettingsTests
 {
     [Theory]
-    [InlineData("auto", "auto", AttentionKernel.Exact, MlpLayout.Reference)]
-    [InlineData("fused", "auto", AttentionKernel.Fused, MlpLayout.Reference)]
-    [InlineData("fused", "aligned", AttentionKernel.Fused, MlpLayout.Aligned)]
-    [InlineData("exact", "reference", AttentionKernel.Exact, MlpLayout.Reference)]
-    public void The_loader_applies_the_entrys_attention_and_mlp_layout(string attention, string layout, AttentionKernel kernel, MlpLayout mlp)
+    [InlineData("auto", "auto", AttentionKernel.Exact, MlpLayout.Reference, "auto", AutoregressiveDecoding.GrowingCache)]
+    [InlineData("fused", "auto", AttentionKernel.Fused, MlpLayout.Reference, "preallocated", AutoregressiveDecoding.PreallocatedCache)]
+    [InlineData("fused", "aligned", AttentionKernel.Fused, MlpLayout.Aligned, "graphs", AutoregressiveDecoding.CudaGraphs)]
+    [InlineData("exact", "reference", AttentionKernel.Exact, MlpLayout.Reference, "growing", AutoregressiveDecoding.GrowingCache)]
+    public void The_loader_applies_the_entrys_numerics(string attention, string layout, AttentionKernel kernel, MlpLayout mlp,
+        string autoregressive, AutoregressiveDecoding decoding)
     {
         var packed = kernel == AttentionKernel.Fused;
-        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
+        var entry = new ModelEntry
+        {
+            Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed, AutoregressiveDecoding = autoregressive,
+        };
         entry.Validate();
         var runner = (StepBatchRunner)new FourMModelLoader().Load(entry, null, "cpu");
         var network = (FourMModelNetwork)runner.Network;
@@ -27,6 +31,7 @@ public sealed class ModelNumericsSettingsTests
             Assert.Equal(packed, network.PacksEncoderTokens);
             Assert.Equal(kernel, model.Kernel);
             Assert.Equal(mlp, model.MlpLayout);   // auto on CPU: exact attention, the reference layout
+            Assert.Equal(decoding, runner.Options.AutoregressiveDecoding);   // auto on CPU: the growing cache
         }
         finally
         {
@@ -35,10 +40,10 @@ public sealed class ModelNumericsSettingsTests
     }
 
     [Theory]
-    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded")]
-    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded")]
-    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed")]
-    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded")]
+    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded autoregressive=graphs")]
+    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded autoregressive=growing")]
+    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed autoregressive=graphs")]
+    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded autoregressive=growing")]
     public void Deployments_report_the_numerics_their_device_resolves_to(string attention, string layout, bool packed, string device, string expected)
     {
         var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
@@ -48,9 +53,14 @@ public sealed class ModelNumericsSettingsTests
     [Theory]
     [InlineData("flash", "auto", "attention 'flash' must be auto, exact or fused")]
     [InlineData("exact", "padded", "mlp layout 'padded' must be auto, reference or aligned")]
+    [InlineData("exact", "auto", "autoregressive decoding 'replay' must be auto, graphs, growing or preallocated")]
     public void Unknown_values_are_refused_with_the_setting_named(string attention, string layout, string message)
     {
-        var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout };
+        var entry = new ModelEntry
+        {
+            Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout,
+            AutoregressiveDecoding = message.Contains("replay") ? "replay" : "auto",
+        };
         var error = Assert.Throws<ArgumentException>(entry.Validate);
         Assert.Contains(message, error.Message);
     }
