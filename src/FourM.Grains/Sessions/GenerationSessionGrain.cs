@@ -19,7 +19,9 @@ namespace FourM.Grains.Sessions;
 /// <summary>
 /// One generation session. Reentrant with an explicit state machine: the step loop runs as a background task on the
 /// activation's scheduler (one step in flight at a time), while Watch/Cancel/Edit/Status calls interleave with it.
-/// After every step the sample and the step index are persisted; a reactivated session continues from there.
+/// After every step the sample and the step index are persisted; a reactivated session continues from there. That write
+/// overlaps the next step (steps are deterministic, so resuming from one step earlier gives the same tokens), and writes are
+/// chained so that two never overlap (<see cref="Persist"/>).
 /// </summary>
 [Reentrant]
 public sealed class GenerationSessionGrain(
@@ -41,6 +43,7 @@ public sealed class GenerationSessionGrain(
     private int? _resumedFromStep;
     private SessionPlan? _plan;
     private StepUpdate? _lastUpdate;
+    private Task _lastWrite = Task.CompletedTask;
 
     private SessionDevices? _devices;
 
@@ -118,7 +121,7 @@ public sealed class GenerationSessionGrain(
         State.StartedAt = DateTimeOffset.UtcNow;
         State.Deadline = State.StartedAt + (request.Timeout ?? options.DefaultSessionTimeout);
         State.Phase = SessionPhase.Running;
-        await persisted.WriteStateAsync(cancellationToken);
+        await Persist(cancellationToken);
         StartLoop();
         return Status();
     }
@@ -152,7 +155,7 @@ public sealed class GenerationSessionGrain(
         {
             case SessionPhase.Created:
                 State.Phase = SessionPhase.Cancelled;
-                await persisted.WriteStateAsync();
+                await Persist();
                 _ended.TrySetResult();
                 break;
             case SessionPhase.Running:
@@ -237,11 +240,17 @@ public sealed class GenerationSessionGrain(
                 DelayDeactivation(TimeSpan.FromMinutes(10));
                 var index = State.CompletedSteps;
                 var step = _plan.Steps[index];
-                ApplyPendingEdits();
+                if (State.PendingEdits.Count > 0)
+                {
+                    // The previous step's write must not see the edits half-applied.
+                    await _lastWrite;
+                    ApplyPendingEdits();
+                }
                 var sample = State.Sample!;
                 if (RemainingTargets(sample, step.Spec.TargetDomain) == 0)
                 {
                     // Nothing left to decode for this target (e.g. an autoregressive target that ended early).
+                    await _lastWrite;
                     State.CompletedSteps = index + 1;
                     continue;
                 }
@@ -250,10 +259,14 @@ public sealed class GenerationSessionGrain(
                 using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                 stepTimeout.CancelAfter(options.StepTimeout);
                 var started = Stopwatch.GetTimestamp();
+                var running = executor.Run(work, stepTimeout.Token);
+                // The previous step's state is stored while this step runs; it must be stored before this one changes it. A
+                // storage failure is not a device loss: it fails the session (outside the try below).
+                await _lastWrite;
                 StepOutcome outcome;
                 try
                 {
-                    outcome = await executor.Run(work, stepTimeout.Token);
+                    outcome = await running;
                 }
                 catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
                 {
@@ -269,7 +282,7 @@ public sealed class GenerationSessionGrain(
 
                 State.Sample = TensorMapping.WithPixelsFrom(outcome.State, sample);
                 State.CompletedSteps = index + 1;
-                await persisted.WriteStateAsync();
+                _ = Persist();
                 Publish(StepUpdateFor(step, outcome));
             }
             await Finish(SessionPhase.Completed, null);
@@ -302,7 +315,7 @@ public sealed class GenerationSessionGrain(
     {
         State.Phase = phase;
         State.Error = error;
-        await persisted.WriteStateAsync();
+        await Persist();
         if (phase == SessionPhase.Completed) metrics.EndToEnd.Record((DateTimeOffset.UtcNow - State.StartedAt).TotalSeconds);
         await ReleaseEverything();
         Publish(StatusUpdate());
@@ -348,10 +361,24 @@ public sealed class GenerationSessionGrain(
             return $"no other device can take it ({ex.Message})";
         }
         State.Failovers++;
-        await persisted.WriteStateAsync();
+        await Persist();
         metrics.Failovers.Add(1);
         logger.LogInformation("session {Session} continues at step {Step} on {Device}", SessionId, State.CompletedSteps + 1, State.Device);
         return null;
+    }
+
+    /// <summary>
+    /// Writes the state after the previous write has finished (storage rejects overlapping writes of one grain's state), so the
+    /// step loop can start a write and go on. A failed write fails its own awaiter (the loop awaits each write before its next
+    /// change to the state); the writes chained after it still run.
+    /// </summary>
+    private Task Persist(CancellationToken cancellationToken = default) => _lastWrite = WriteAfter(_lastWrite, cancellationToken);
+
+    private async Task WriteAfter(Task previous, CancellationToken cancellationToken)
+    {
+        try { await previous; }
+        catch (Exception ex) { logger.LogDebug(ex, "session {Session}: an earlier state write failed", SessionId); }
+        await persisted.WriteStateAsync(cancellationToken);
     }
 
     private bool DevicesStillAnnounced() => CurrentDevices is not { } devices || Devices.StillAnnounced(devices);
