@@ -22,12 +22,12 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "mlp-deviation", "profile" });
+        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "mlp-deviation", "profile", "profile-unsynced", "ar-deviation" });
         var device = ParseDevice(cl.Get("device", cuda.is_available() ? "cuda" : "cpu"));
         var dtype = ParseDtype(cl.Get("dtype", device.type == DeviceType.CUDA ? "bf16" : "fp32"));
         var sizes = (cl.Get("sizes") ?? "B,L,XL").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -47,7 +47,7 @@ public sealed class BenchGenerationCommand : ICliCommand
         // get faster if libtorch calls from several threads overlap).
         int lanes = cl.GetInt("lanes", 1);
         if (lanes < 1) throw new UsageException("--lanes must be positive");
-        if (lanes > 1 && cl.Has("profile")) throw new UsageException("--profile times one thread's phases; use it with --lanes 1");
+        if (lanes > 1 && (cl.Has("profile") || cl.Has("profile-unsynced"))) throw new UsageException("--profile times one thread's phases; use it with --lanes 1");
         DeviceArrays.PinnedStaging = cl.Get("staging", "pinned") switch
         {
             "pinned" => true,
@@ -80,7 +80,8 @@ public sealed class BenchGenerationCommand : ICliCommand
             // After the model's own choice (fused on CUDA turns cuDNN attention off), so an explicit set wins.
             if (sdpa is not null) FusedAttentionBackends.Enable(sdpa);
             if (model.Kernel == AttentionKernel.Fused) Console.WriteLine($"{label}: fused attention may use {FusedAttentionBackends.Describe()}");
-            var profile = cl.Has("profile") ? new StepProfile(device) : null;
+            // --profile-unsynced: the same phases without waiting for the device at their ends (host time, blocking included).
+            var profile = cl.Has("profile") ? new StepProfile(device) : cl.Has("profile-unsynced") ? new StepProfile(device, synchronizes: false) : null;
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
             var runners = Enumerable.Range(0, lanes)
@@ -172,7 +173,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 
     /// <summary>Milliseconds per lockstep step of each runner phase (profiled runs sync at every phase boundary).</summary>
     private static string ProfileLine(StepProfile profile) =>
-        "    profile, ms/step over " + profile.Steps + " steps: " +
+        (profile.Synchronizes ? "    profile, ms/step over " : "    profile unsynced (host time, device waits inside), ms/step over ") + profile.Steps + " steps: " +
         string.Join(", ", profile.PerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}"))) +
         "; of which issuing: " +
         string.Join(", ", profile.HostPerStep().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.MillisecondsPerStep:F2}"))) +

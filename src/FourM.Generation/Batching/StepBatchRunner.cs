@@ -236,7 +236,9 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             _options.Profile?.CountPass(StepProfile.Logits, members.Length * passes, members.Length * passes * rows, members.Length * passes * rows);
             if (GuidancePasses.CombineUniform(members.Select(j => jobs[j]).ToList(), logits, passes, rows) is { } uniform)
             {
-                for (int k = 0; k < members.Length; k++) result[members[k]] = uniform[k];
+                // One host call for every job's view (indexing makes one each).
+                var perJob = uniform.unbind(0);
+                for (int k = 0; k < members.Length; k++) result[members[k]] = perJob[k];
                 continue;
             }
             for (int k = 0; k < members.Length; k++)

@@ -7,8 +7,10 @@ namespace FourM.Generation.Batching;
 /// <summary>
 /// Optional wall-clock breakdown of the step runner's phases (benchmarks). Each mark waits for the device first, so work
 /// queued by a phase is charged to that phase; that wait is itself a host sync, so profiled runs are a little slower.
+/// Unsynchronised (<paramref name="synchronizes"/> false), the marks only read the clock: each phase's time is the host's,
+/// including any wait for the device inside it, which shows where a step blocks when nothing forces it to.
 /// </summary>
-public sealed class StepProfile(Device device)
+public sealed class StepProfile(Device device, bool synchronizes = true)
 {
     /// <summary>
     /// Phases: encoder inputs + encoder; host-side step inputs (positions, queries); decoder; logits heads + guidance; sampling +
@@ -140,8 +142,11 @@ public sealed class StepProfile(Device device)
         return statistics.CreatedInScopeCount + statistics.CreatedOutsideScopeCount;
     }
 
+    /// <summary>Whether marks wait for the device (see the class remarks).</summary>
+    public bool Synchronizes => synchronizes;
+
     private void Synchronize()
     {
-        if (device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
+        if (synchronizes && device.type == DeviceType.CUDA) torch.cuda.synchronize(device);
     }
 }

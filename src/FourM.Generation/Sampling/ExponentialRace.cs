@@ -25,12 +25,9 @@ public static class ExponentialRace
     public static (Tensor Ids, Tensor Probabilities) Sample(Tensor probabilities, IReadOnlyList<long> rowsPerJob, IReadOnlyList<JobRandom> randoms)
     {
         var exponential = torch.empty_like(probabilities);
-        long offset = 0;
-        for (int j = 0; j < rowsPerJob.Count; j++)
-        {
-            randoms[j].FillExponential(exponential.narrow(0, offset, rowsPerJob[j]));
-            offset += rowsPerJob[j];
-        }
+        // Every job's rows as views from one host call; the fills stay one per job (each job's own stream).
+        var slices = rowsPerJob.Count == 1 ? [exponential] : exponential.split(rowsPerJob.ToArray());
+        for (int j = 0; j < rowsPerJob.Count; j++) randoms[j].FillExponential(slices[j]);
         var ids = probabilities.div(exponential).argmax(-1, keepdim: true);
         var drawn = probabilities.gather(-1, ids).squeeze(-1);
         var invalid = probabilities.isnan().any(-1, keepdim: true);

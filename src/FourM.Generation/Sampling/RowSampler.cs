@@ -86,12 +86,15 @@ public static class RowSampler
 
     private static void Split(int[] members, IReadOnlyList<Rows> jobs, (Tensor Samples, Tensor Probabilities) all, (Tensor, Tensor)[] result)
     {
-        long offset = 0;
-        foreach (var j in members)
+        if (members.Length == 1)
         {
-            long rows = jobs[j].Logits.shape[0];
-            result[j] = (all.Samples.narrow(0, offset, rows), all.Probabilities.narrow(0, offset, rows));
-            offset += rows;
+            result[members[0]] = all;
+            return;
         }
+        // Two host calls for every job's views (a narrow per job and tensor makes one each).
+        var sizes = members.Select(j => jobs[j].Logits.shape[0]).ToArray();
+        var samples = all.Samples.split(sizes);
+        var probabilities = all.Probabilities.split(sizes);
+        for (int i = 0; i < members.Length; i++) result[members[i]] = (samples[i], probabilities[i]);
     }
 }

@@ -49,7 +49,11 @@ public static class ImageStep
             var mask = DeviceArrays.Copy(masks, [members.Count, n], device);
             var noise = torch.stack(members.Select(m => randoms[m.Job].Rand(n)).ToArray(), 0).MulBy(1e-6);
             var order = mask.Plus(noise).argsort(dim: 1);
-            for (int i = 0; i < members.Count; i++) result[members[i].Job] = order[i].narrow(0, 0, members[i].Count);
+            // Every job's row in one host call; only jobs that keep fewer than the longest count need their own narrow.
+            int longest = members.Max(m => m.Count);
+            var rows = order.narrow(1, 0, longest).unbind(0);
+            for (int i = 0; i < members.Count; i++)
+                result[members[i].Job] = members[i].Count == longest ? rows[i] : rows[i].narrow(0, 0, members[i].Count);
         }
         return result;
     }
@@ -77,12 +81,9 @@ public static class ImageStep
             var emb = network.DecoderPositionEmbeddings(group.Key.TargetDomain, tokens, masks, members.Length).reshape(-1, network.Dim);
             var index = members.Length == 1 ? positions[members[0]] : BlockIndex(members.Select(j => positions[j]).ToList(), n, network.Device);
             var queries = maskToken.Plus(emb.index_select(0, index));
-            long offset = 0;
-            foreach (var j in members)
-            {
-                result[j] = queries.narrow(0, offset, positions[j].shape[0]);
-                offset += positions[j].shape[0];
-            }
+            // One host call for every job's rows (a narrow per job makes one each).
+            var perJob = members.Length == 1 ? [queries] : queries.split(members.Select(j => positions[j].shape[0]).ToArray());
+            for (int i = 0; i < members.Length; i++) result[members[i]] = perJob[i];
         }
         return result;
     }
