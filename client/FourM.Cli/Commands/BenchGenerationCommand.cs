@@ -22,7 +22,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -84,6 +84,7 @@ public sealed class BenchGenerationCommand : ICliCommand
             var profile = cl.Has("profile") ? new StepProfile(device) : cl.Has("profile-unsynced") ? new StepProfile(device, synchronizes: false) : null;
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
+            network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl);
             var runners = Enumerable.Range(0, lanes)
                 .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
             if (cl.Has("ar-deviation")) Console.WriteLine(AutoregressiveDeviation(network, label, pixels, arDecoding));
@@ -105,6 +106,8 @@ public sealed class BenchGenerationCommand : ICliCommand
                     }
                     Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
                     if (profile is not null) Console.WriteLine(ProfileLine(profile) + Environment.NewLine + "    passes: " + profile.PassSummary());
+                    if (network.DecoderGraphs is { } graphs)
+                        Console.WriteLine($"    decoder graphs: {graphs.Captures} captured, {graphs.Replays} replays{(graphs.Failure is { } failure ? $", off after: {failure}" : "")}");
                 }
         }
         return Task.FromResult(0);

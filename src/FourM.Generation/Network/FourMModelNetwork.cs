@@ -1,5 +1,6 @@
 using FourM.Generation.Batching;
 using FourM.Generation.Modalities;
+using FourM.Generation.Steps;
 using FourM.Model;
 using FourM.Model.Embeddings;
 using FourM.Model.Modalities;
@@ -132,6 +133,33 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         Model.Decode(queries, context, selfAttentionMask, contextPaddingMask?.unsqueeze(1));
 
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
+
+    private DecoderPassGraphs? _decoderGraphs;
+
+    /// <summary>
+    /// On CUDA: decoder passes of image steps replay CUDA graphs per shape bucket (<see cref="DecoderPassGraphs"/>); off by
+    /// default until measured (docs/generation.md). No effect on other devices.
+    /// </summary>
+    public bool DecoderPassGraphs
+    {
+        get => _decoderGraphs is not null;
+        set => UseDecoderGraphs(value && Device.type == DeviceType.CUDA ? new DecoderPassGraphs(Model) : null);
+    }
+
+    /// <summary>The decoder pass graphs in use (counts, failure), or null.</summary>
+    public DecoderPassGraphs? DecoderGraphs => _decoderGraphs;
+
+    /// <summary>Replaces the decoder pass graphs (null: none); tests pass one that runs its buckets eagerly on the CPU.</summary>
+    public void UseDecoderGraphs(DecoderPassGraphs? graphs)
+    {
+        _decoderGraphs?.Dispose();
+        _decoderGraphs = graphs;
+    }
+
+    public Tensor DecodePadded(Tensor queries, Tensor context, long[] queryLengths, long[] contextLengths) =>
+        _decoderGraphs is { } graphs
+            ? graphs.Decode(queries, context, queryLengths, contextLengths, () => DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths))
+            : DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths);
 
     public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask, int maxLength, AutoregressiveDecoding decoding)
     {

@@ -63,6 +63,13 @@ public interface IGenerationNetwork
     /// </summary>
     Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask);
 
+    /// <summary>
+    /// The decoder over padded problems: y (R,Q,D) against context (R,C,D), row r with <paramref name="queryLengths"/>[r] real
+    /// queries and <paramref name="contextLengths"/>[r] real context slots; padded slots are blocked as keys. (R,Q,D).
+    /// </summary>
+    Tensor DecodePadded(Tensor queries, Tensor context, long[] queryLengths, long[] contextLengths) =>
+        Steps.DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths);
+
     /// <summary>The target's logits head on decoder outputs (…, D) → (…, V).</summary>
     Tensor Logits(string target, Tensor decoded);
 

@@ -22,9 +22,20 @@ public static class DecoderRows
         long maxQuery = queryLengths.Max();
         var y = EncoderPass.Pad(queries, maxQuery, network);
         var (context, contextLengths) = ContextSlices.Pad(contexts, network);
+        return network.DecodePadded(y, context, queryLengths, contextLengths).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The padded pass as masks: y (R,Q,D) against context (R,C,D), padded query slots blocked as keys in self-attention and
+    /// padded context slots in cross-attention (no mask where nothing is padded).
+    /// </summary>
+    public static Tensor DecodeMasked(IGenerationNetwork network, Tensor y, Tensor context, long[] queryLengths, long[] contextLengths)
+    {
+        using var scope = NewDisposeScope();
+        long rows = y.shape[0], maxQuery = y.shape[1];
         var contextPadding = EncoderPass.PaddingMask(contextLengths, context.shape[1], network.Device);
         var keyPadding = EncoderPass.PaddingMask(queryLengths, maxQuery, network.Device);
-        var selfMask = keyPadding?.unsqueeze(1).expand(queries.Count, maxQuery, maxQuery);
+        var selfMask = keyPadding?.unsqueeze(1).expand(rows, maxQuery, maxQuery);
         return network.Decode(y, context, contextPadding, selfMask).MoveToOuterDisposeScope();
     }
 }

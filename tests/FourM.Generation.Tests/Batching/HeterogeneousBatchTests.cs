@@ -134,6 +134,25 @@ public sealed class HeterogeneousBatchTests
     }
 
     [Fact]
+    public void Decoder_passes_on_bucketed_buffers_give_the_same_tokens_as_plain_passes()
+    {
+        // What a replayed decoder graph computes (query slots rounded up to 8, context slots to 64, the rest blocked), run
+        // eagerly on the CPU: the eight requests together, against each alone on plain passes.
+        var network = new FourMModelNetwork(TinyModel.Instance);
+        var graphs = new DecoderPassGraphs(TinyModel.Instance) { RunBucketsEagerly = true };
+        network.UseDecoderGraphs(graphs);
+        var requests = EightRequests();
+        var (together, _) = RunTogether(new StepBatchRunner(network), requests);
+        Assert.True(graphs.BucketedPasses > 0, "no pass ran on a bucket's buffers");
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var expected = new FourMGenerator(Runner()).Generate(requests[i]);
+            foreach (var modality in expected.Modalities) Assert.Equal(modality.Tokens, together[i].State[modality.Modality].Tokens);
+        }
+        network.UseDecoderGraphs(null);
+    }
+
+    [Fact]
     public void Same_seed_reproduces_and_another_seed_differs()
     {
         var request = EightRequests()[1];
