@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FourM.Generation;
 using FourM.Generation.Batching;
 using FourM.Generation.Network;
 using FourM.Generation.Requests;
@@ -22,12 +23,12 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off] [--decoder-graphs-deviation]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "mlp-deviation", "profile", "profile-unsynced", "ar-deviation" });
+        var cl = new CommandLine(args, new HashSet<string> { "attention-deviation", "mlp-deviation", "profile", "profile-unsynced", "ar-deviation", "decoder-graphs-deviation" });
         var device = ParseDevice(cl.Get("device", cuda.is_available() ? "cuda" : "cpu"));
         var dtype = ParseDtype(cl.Get("dtype", device.type == DeviceType.CUDA ? "bf16" : "fp32"));
         var sizes = (cl.Get("sizes") ?? "B,L,XL").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -84,10 +85,11 @@ public sealed class BenchGenerationCommand : ICliCommand
             var profile = cl.Has("profile") ? new StepProfile(device) : cl.Has("profile-unsynced") ? new StepProfile(device, synchronizes: false) : null;
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
-            network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl);
+            network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
             var runners = Enumerable.Range(0, lanes)
                 .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
             if (cl.Has("ar-deviation")) Console.WriteLine(AutoregressiveDeviation(network, label, pixels, arDecoding));
+            if (cl.Has("decoder-graphs-deviation")) Console.WriteLine(DecoderGraphsDeviation(model, label, captionTokens));
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {
@@ -268,6 +270,44 @@ public sealed class BenchGenerationCommand : ICliCommand
         }
         return string.Create(CultureInfo.InvariantCulture,
             $"autoregressive {variant} vs growing cache, {label}, RGB→X caption, {seeds} seeds: identical {identical}/{seeds}, common prefix {agreeing}/{tokens} tokens, max |Δlogit| before divergence {maxDiff:E2}");
+    }
+
+    /// <summary>
+    /// Whole text-to-image requests (4 seeds, batch 1) with decoder pass graphs against plain passes: identical token grids and
+    /// the share of equal tokens.
+    /// </summary>
+    private static string DecoderGraphsDeviation(FourMModel model, string label, long[] captionTokens)
+    {
+        const int seeds = 4;
+        int identical = 0;
+        long tokens = 0, equal = 0;
+        var plain = new FourMModelNetwork(model) { DecoderPassGraphs = false };
+        var graphed = new FourMModelNetwork(model) { DecoderPassGraphs = true };
+        try
+        {
+            for (long seed = 0; seed < seeds; seed++)
+            {
+                var request = GenerationBenchmarkScenarios.TextToImage(200 + seed, captionTokens);
+                var expected = new FourMGenerator(new StepBatchRunner(plain)).Generate(request);
+                var actual = new FourMGenerator(new StepBatchRunner(graphed)).Generate(request);
+                bool same = true;
+                foreach (var target in new[] { "tok_clip@224", "tok_rgb@224" })
+                {
+                    var (a, b) = (expected[target].Tokens, actual[target].Tokens);
+                    tokens += a.Length;
+                    equal += a.Zip(b).Count(p => p.First == p.Second);
+                    same &= a.SequenceEqual(b);
+                }
+                if (same) identical++;
+            }
+            var graphs = graphed.DecoderGraphs;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"decoder graphs vs plain passes, {label}, T2I, {seeds} seeds: identical {identical}/{seeds}, equal tokens {equal}/{tokens} ({100.0 * equal / tokens:F1}%), {graphs?.Captures ?? 0} captures, {graphs?.Replays ?? 0} replays{(graphs?.Failure is { } f ? $", failed: {f}" : "")}");
+        }
+        finally
+        {
+            graphed.DecoderPassGraphs = false;
+        }
     }
 
     private static (long[] Tokens, List<Tensor> Logits) Caption(FourMModelNetwork network, GenerationRequest request, AutoregressiveDecoding decoding)

@@ -81,7 +81,7 @@ public sealed class BenchServingCommand : ICliCommand
         if (NumericsOptions.Mlp(cl) is { } layout) model.MlpLayout = layout;
         var network = new FourMModelNetwork(model);
         network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
-        network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl);
+        network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
         var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
         var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;

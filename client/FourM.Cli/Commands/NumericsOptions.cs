@@ -50,10 +50,12 @@ internal static class NumericsOptions
         var other => throw new UsageException($"--ar-decoding must be graphs, growing or preallocated, not '{other}'"),
     };
 
-    /// <summary><c>--decoder-graphs on|off</c>: decoder passes of image steps replay CUDA graphs per shape bucket; absent = off.</summary>
-    public static bool DecoderGraphs(CommandLine cl) => cl.Get("decoder-graphs") switch
+    /// <summary><c>--decoder-graphs on|off</c>: decoder passes of image steps replay CUDA graphs per shape bucket; absent = the
+    /// network's default (on for CUDA).</summary>
+    public static bool? DecoderGraphs(CommandLine cl) => cl.Get("decoder-graphs") switch
     {
-        null or "off" => false,
+        null => null,
+        "off" => false,
         "on" => true,
         var other => throw new UsageException($"--decoder-graphs must be on or off, not '{other}'"),
     };

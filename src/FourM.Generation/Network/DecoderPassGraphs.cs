@@ -12,7 +12,7 @@ namespace FourM.Generation.Network;
 /// 4M-B issues about 420 kernels, the same at batch 1 as at batch 32, and on a GPU the host's issuing bounds it; a replay is
 /// one launch plus the copies of the inputs into the graph's buffers. A bucket is captured the second time it is seen (the
 /// first pass runs eagerly, so one-off shapes never pay a capture), and the least recently used graphs are freed beyond
-/// <see cref="Capacity"/>. Extra query and context slots are padding, blocked as keys like the padding of a mixed batch, so
+/// <see cref="Capacity"/>. On by default on CUDA (<see cref="FourMModelNetwork.DecoderPassGraphs"/>). Extra query and context slots are padding, blocked as keys like the padding of a mixed batch, so
 /// only the GEMMs' and attention's summation may differ from the eager pass (docs/generation.md).
 /// </summary>
 public sealed class DecoderPassGraphs(FourMModel model) : IDisposable

@@ -134,11 +134,11 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
 
-    private DecoderPassGraphs? _decoderGraphs;
+    private DecoderPassGraphs? _decoderGraphs = model.Device.type == DeviceType.CUDA ? new DecoderPassGraphs(model) : null;
 
     /// <summary>
-    /// On CUDA: decoder passes of image steps replay CUDA graphs per shape bucket (<see cref="DecoderPassGraphs"/>); off by
-    /// default until measured (docs/generation.md). No effect on other devices.
+    /// On CUDA (and on by default there): decoder passes of image steps replay CUDA graphs per shape bucket
+    /// (<see cref="DecoderPassGraphs"/>; docs/generation.md). No effect on other devices.
     /// </summary>
     public bool DecoderPassGraphs
     {

@@ -29,6 +29,11 @@ public sealed class ModelEntry
     /// autoregressive targets use the KV cache (<see cref="Generation.Network.AutoregressiveDecoding"/>; docs/generation.md).
     /// </summary>
     public string AutoregressiveDecoding { get; set; } = "auto";
+    /// <summary>
+    /// <c>auto</c> or <c>on</c> (decoder passes of image steps replay CUDA graphs per shape bucket on CUDA), or <c>off</c>
+    /// (<see cref="Generation.Network.FourMModelNetwork.DecoderPassGraphs"/>; docs/generation.md). No effect off CUDA.
+    /// </summary>
+    public string DecoderGraphs { get; set; } = "auto";
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
@@ -69,8 +74,11 @@ public sealed class ModelEntry
     public string NumericsOn(string device)
     {
         var type = TorchDevices.TypeOf(device);
-        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={AutoregressiveName(AutoregressiveDecodingOn(type))}";
+        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={AutoregressiveName(AutoregressiveDecodingOn(type))} decoder-graphs={(DecoderGraphsOn(type) ? "on" : "off")}";
     }
+
+    /// <summary>Whether decoder passes replay CUDA graphs on a device of this kind (only CUDA has them).</summary>
+    public bool DecoderGraphsOn(DeviceType device) => device == DeviceType.CUDA && DecoderGraphs != "off";
 
     private static string AutoregressiveName(Generation.Network.AutoregressiveDecoding decoding) => decoding switch
     {
@@ -89,5 +97,6 @@ public sealed class ModelEntry
         if (MlpLayout is not ("auto" or "reference" or "aligned")) throw new ArgumentException($"model {Id}: mlp layout '{MlpLayout}' must be auto, reference or aligned");
         if (AutoregressiveDecoding is not ("auto" or "graphs" or "growing" or "preallocated"))
             throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, graphs, growing or preallocated");
+        if (DecoderGraphs is not ("auto" or "on" or "off")) throw new ArgumentException($"model {Id}: decoder graphs '{DecoderGraphs}' must be auto, on or off");
     }
 }

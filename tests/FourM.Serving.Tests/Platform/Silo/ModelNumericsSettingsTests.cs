@@ -40,10 +40,10 @@ public sealed class ModelNumericsSettingsTests
     }
 
     [Theory]
-    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded autoregressive=graphs")]
-    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded autoregressive=growing")]
-    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed autoregressive=graphs")]
-    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded autoregressive=growing")]
+    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded autoregressive=graphs decoder-graphs=on")]
+    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded autoregressive=growing decoder-graphs=off")]
+    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed autoregressive=graphs decoder-graphs=on")]
+    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded autoregressive=growing decoder-graphs=off")]
     public void Deployments_report_the_numerics_their_device_resolves_to(string attention, string layout, bool packed, string device, string expected)
     {
         var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
@@ -51,15 +51,29 @@ public sealed class ModelNumericsSettingsTests
     }
 
     [Theory]
+    [InlineData("auto", "cuda:0", "decoder-graphs=on")]
+    [InlineData("on", "cuda:0", "decoder-graphs=on")]
+    [InlineData("off", "cuda:0", "decoder-graphs=off")]
+    [InlineData("on", "cpu:0", "decoder-graphs=off")]   // only CUDA has graphs
+    public void Decoder_graphs_resolve_per_device(string setting, string device, string expected)
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", DecoderGraphs = setting };
+        entry.Validate();
+        Assert.EndsWith(expected, entry.NumericsOn(device));
+    }
+
+    [Theory]
     [InlineData("flash", "auto", "attention 'flash' must be auto, exact or fused")]
     [InlineData("exact", "padded", "mlp layout 'padded' must be auto, reference or aligned")]
     [InlineData("exact", "auto", "autoregressive decoding 'replay' must be auto, graphs, growing or preallocated")]
+    [InlineData("exact", "auto", "decoder graphs 'maybe' must be auto, on or off")]
     public void Unknown_values_are_refused_with_the_setting_named(string attention, string layout, string message)
     {
         var entry = new ModelEntry
         {
             Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout,
             AutoregressiveDecoding = message.Contains("replay") ? "replay" : "auto",
+            DecoderGraphs = message.Contains("maybe") ? "maybe" : "auto",
         };
         var error = Assert.Throws<ArgumentException>(entry.Validate);
         Assert.Contains(message, error.Message);
