@@ -175,6 +175,8 @@ public sealed class BenchServingCommand : ICliCommand
             }
             rows.Add(row);
         }
+        if (network.DecoderGraphs is { } graphs)
+            Console.WriteLine($"decoder graphs: {graphs.Captures} captured, {graphs.Replays} replays{(graphs.Failure is { } failure ? $", off after: {failure}" : "")}");
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine(BenchServingRow.Ratios(rows.Where(r => r.Sessions == sessionCounts[^1]).ToList()));
         return 0;

@@ -8,7 +8,7 @@ namespace FourM.Generation.Network;
 
 /// <summary>
 /// CUDA graphs of whole decoder passes of image steps (queries against their padded contexts), one per shape bucket: rows
-/// exact, query slots rounded up to <see cref="QueryBucket"/>, context slots to <see cref="ContextBucket"/>. A decoder pass of
+/// rounded up by <see cref="RowBucket"/>, query slots to <see cref="QueryBucket"/>, context slots to <see cref="ContextBucket"/>. A decoder pass of
 /// 4M-B issues about 420 kernels, the same at batch 1 as at batch 32, and on a GPU the host's issuing bounds it; a replay is
 /// one launch plus the copies of the inputs into the graph's buffers. A bucket is captured the second time it is seen (the
 /// first pass runs eagerly, so one-off shapes never pay a capture), and the least recently used graphs are freed beyond
@@ -48,7 +48,7 @@ public sealed class DecoderPassGraphs(FourMModel model) : IDisposable
         bool graphs = CudaGraph.Unsupported is null;
         if (Failure is not null || (!graphs && !RunBucketsEagerly)) return eager();
         long rows = y.shape[0], queries = y.shape[1], slots = context.shape[1];
-        var key = (rows, RoundUp(queries, QueryBucket), RoundUp(slots, ContextBucket));
+        var key = (RowBucket(rows), RoundUp(queries, QueryBucket), RoundUp(slots, ContextBucket));
         if (!_entries.TryGetValue(key, out var entry))
         {
             // Buckets seen once hold no tensors; still, keep their count bounded when shapes never repeat.
@@ -74,7 +74,7 @@ public sealed class DecoderPassGraphs(FourMModel model) : IDisposable
         }
         BucketedPasses++;
         // A copy: another pass of the same step may replay this graph before these rows reach the logits heads.
-        return entry.Output!.narrow(1, 0, queries).clone();
+        return entry.Output!.narrow(0, 0, rows).narrow(1, 0, queries).clone();
     }
 
     private bool Capture(Entry entry, (long Rows, long Queries, long Context) key)
@@ -109,6 +109,12 @@ public sealed class DecoderPassGraphs(FourMModel model) : IDisposable
 
     private static long RoundUp(long value, long bucket) => (value + bucket - 1) / bucket * bucket;
 
+    /// <summary>
+    /// Rows: powers of two up to 8, then multiples of 8, so mixed serving batches (whose row counts vary from batch to batch)
+    /// meet graphs they can replay; a padded row is fully blocked and its output never read.
+    /// </summary>
+    public static long RowBucket(long rows) => rows <= 8 ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)rows) : RoundUp(rows, 8);
+
     public void Dispose()
     {
         foreach (var entry in _entries.Values) entry.Dispose();
@@ -128,24 +134,25 @@ public sealed class DecoderPassGraphs(FourMModel model) : IDisposable
         /// </summary>
         public void Fill(Tensor y, Tensor context, long[] queryLengths, long[] contextLengths, Device device)
         {
-            long rows = y.shape[0];
+            long rows = RowBucket(y.shape[0]);
             Queries ??= zeros([rows, RoundUp(y.shape[1], QueryBucket), y.shape[2]], y.dtype, device).DetachFromDisposeScope();
             Context ??= zeros([rows, RoundUp(context.shape[1], ContextBucket), context.shape[2]], context.dtype, device).DetachFromDisposeScope();
             QueryBlocked ??= ones([rows, 1, Queries.shape[1]], ScalarType.Bool, device).DetachFromDisposeScope();
             ContextBlocked ??= ones([rows, 1, Context.shape[1]], ScalarType.Bool, device).DetachFromDisposeScope();
             using var scope = NewDisposeScope();
-            Queries.narrow(1, 0, y.shape[1]).copy_(y);
-            Context.narrow(1, 0, context.shape[1]).copy_(context);
-            QueryBlocked.copy_(Blocked(queryLengths, QueryBlocked.shape[2], device));
-            ContextBlocked.copy_(Blocked(contextLengths, ContextBlocked.shape[2], device));
+            Queries.narrow(0, 0, y.shape[0]).narrow(1, 0, y.shape[1]).copy_(y);
+            Context.narrow(0, 0, context.shape[0]).narrow(1, 0, context.shape[1]).copy_(context);
+            QueryBlocked.copy_(Blocked(queryLengths, rows, QueryBlocked.shape[2], device));
+            ContextBlocked.copy_(Blocked(contextLengths, rows, ContextBlocked.shape[2], device));
         }
 
-        private static Tensor Blocked(long[] lengths, long slots, Device device)
+        /// <summary>(rows, 1, slots), true past each row's length; padded rows (past the lengths given) fully blocked.</summary>
+        private static Tensor Blocked(long[] lengths, long rows, long slots, Device device)
         {
-            var blocked = new bool[lengths.Length * slots];
-            for (int r = 0; r < lengths.Length; r++)
-                for (long k = lengths[r]; k < slots; k++) blocked[r * slots + k] = true;
-            return DeviceArrays.Copy(blocked, [lengths.Length, 1, slots], device);
+            var blocked = new bool[rows * slots];
+            Array.Fill(blocked, true);
+            for (int r = 0; r < lengths.Length; r++) Array.Fill(blocked, false, (int)(r * slots), (int)lengths[r]);
+            return DeviceArrays.Copy(blocked, [rows, 1, slots], device);
         }
 
         public void Dispose()
