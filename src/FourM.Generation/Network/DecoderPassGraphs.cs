@@ -23,8 +23,11 @@ public sealed class DecoderPassGraphs(FourMModel model) : IDisposable
     private readonly Dictionary<(long Rows, long Queries, long Context), Entry> _entries = new();
     private long _clock;
 
-    /// <summary>Most graphs kept (each holds its pass's intermediates in a private pool: about 0.3 GB for 64 rows of 512 context slots on 4M-B).</summary>
-    public int Capacity { get; init; } = 24;
+    /// <summary>
+    /// Most graphs kept. Each holds its pass's intermediates in a private pool: on an H200, ten graphs of 4M-B passes of up to
+    /// 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each.
+    /// </summary>
+    public int Capacity { get; init; } = 16;
 
     /// <summary>Why graphs are not used, once a capture failed (every pass then runs eagerly); null while they are.</summary>
     public string? Failure { get; private set; }

@@ -143,7 +143,22 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
     public bool DecoderPassGraphs
     {
         get => _decoderGraphs is not null;
-        set => UseDecoderGraphs(value && Device.type == DeviceType.CUDA ? new DecoderPassGraphs(Model) : null);
+        set
+        {
+            if (value == DecoderPassGraphs) return;
+            UseDecoderGraphs(value && Device.type == DeviceType.CUDA ? new DecoderPassGraphs(Model) : null);
+        }
+    }
+
+    /// <summary>How many decoder pass graphs are kept (<see cref="Network.DecoderPassGraphs.Capacity"/>); CUDA only.</summary>
+    public int DecoderGraphCapacity
+    {
+        get => _decoderGraphs?.Capacity ?? 0;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            if (_decoderGraphs is not null && value != _decoderGraphs.Capacity) UseDecoderGraphs(new DecoderPassGraphs(Model) { Capacity = value });
+        }
     }
 
     /// <summary>The decoder pass graphs in use (counts, failure), or null.</summary>

@@ -34,6 +34,8 @@ public sealed class ModelEntry
     /// (<see cref="Generation.Network.FourMModelNetwork.DecoderPassGraphs"/>; docs/generation.md). No effect off CUDA.
     /// </summary>
     public string DecoderGraphs { get; set; } = "auto";
+    /// <summary>Most decoder pass graphs kept per model on a CUDA device (each about 0.3 GB for 4M-B passes of 64 rows).</summary>
+    public int DecoderGraphCapacity { get; set; } = 16;
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
@@ -98,5 +100,6 @@ public sealed class ModelEntry
         if (AutoregressiveDecoding is not ("auto" or "graphs" or "growing" or "preallocated"))
             throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, graphs, growing or preallocated");
         if (DecoderGraphs is not ("auto" or "on" or "off")) throw new ArgumentException($"model {Id}: decoder graphs '{DecoderGraphs}' must be auto, on or off");
+        if (DecoderGraphCapacity < 1) throw new ArgumentException($"model {Id}: decoder graph capacity {DecoderGraphCapacity} must be at least 1");
     }
 }

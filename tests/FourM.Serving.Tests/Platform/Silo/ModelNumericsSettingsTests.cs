@@ -50,6 +50,13 @@ public sealed class ModelNumericsSettingsTests
         Assert.Equal(expected, entry.NumericsOn(device));
     }
 
+    [Fact]
+    public void A_decoder_graph_capacity_below_one_is_refused()
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", DecoderGraphCapacity = 0 };
+        Assert.Contains("decoder graph capacity 0 must be at least 1", Assert.Throws<ArgumentException>(entry.Validate).Message);
+    }
+
     [Theory]
     [InlineData("auto", "cuda:0", "decoder-graphs=on")]
     [InlineData("on", "cuda:0", "decoder-graphs=on")]
