@@ -59,4 +59,8 @@ internal static class NumericsOptions
         "on" => true,
         var other => throw new UsageException($"--decoder-graphs must be on or off, not '{other}'"),
     };
+
+    /// <summary>What <paramref name="decoding"/> resolves to on a device (graphs need CUDA), for benchmark headers.</summary>
+    public static string Describe(AutoregressiveDecoding decoding, TorchSharp.DeviceType device) =>
+        decoding == AutoregressiveDecoding.CudaGraphs && device != TorchSharp.DeviceType.CUDA ? "GrowingCache (graphs need CUDA)" : decoding.ToString();
 }
