@@ -85,6 +85,8 @@ public sealed class GenerationSessionGrain(
             _loopCancellation?.Cancel();
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         }
+        // A step's write may still be in flight (it overlaps the next step): a later activation must read it, not race it.
+        await _lastWrite.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
