@@ -86,6 +86,12 @@ public sealed class BenchGenerationCommand : ICliCommand
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
             network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
+            if (lanes > 1 && network.DecoderPassGraphs)
+            {
+                // The graphs' buffers belong to the one thread that owns a device; lanes share this network across threads.
+                network.DecoderPassGraphs = false;
+                Console.WriteLine($"{label}: decoder graphs off (--lanes {lanes} issues from several threads)");
+            }
             var runners = Enumerable.Range(0, lanes)
                 .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
             if (cl.Has("ar-deviation")) Console.WriteLine(AutoregressiveDeviation(network, label, pixels, arDecoding));
