@@ -48,7 +48,10 @@ public sealed class GraphedDecoder : IDisposable
         if (_graph is not null)
         {
             _cache.CheckRoom(1);
-            _input!.copy_(y);
+            // copy_ would broadcast a smaller input silently; the graph was captured for one shape.
+            if (!y.shape.SequenceEqual(_input!.shape))
+                throw new ArgumentException($"the graphed step takes ({string.Join(',', _input.shape)}), not ({string.Join(',', y.shape)})", nameof(y));
+            _input.copy_(y);
             _graph.Replay();
             _cache.Advance(1);
             return _output!.alias();
