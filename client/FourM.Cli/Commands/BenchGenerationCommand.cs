@@ -23,7 +23,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off] [--decoder-graphs-deviation]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off] [--decoder-graphs-deviation] [--encoder-graphs on|off]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -86,11 +86,12 @@ public sealed class BenchGenerationCommand : ICliCommand
             var network = new FourMModelNetwork(model);
             network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
             network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
-            if (lanes > 1 && network.DecoderPassGraphs)
+            network.EncoderPassGraphs = NumericsOptions.EncoderGraphs(cl) ?? network.EncoderPassGraphs;
+            if (lanes > 1 && (network.DecoderPassGraphs || network.EncoderPassGraphs))
             {
                 // The graphs' buffers belong to the one thread that owns a device; lanes share this network across threads.
-                network.DecoderPassGraphs = false;
-                Console.WriteLine($"{label}: decoder graphs off (--lanes {lanes} issues from several threads)");
+                network.DecoderPassGraphs = network.EncoderPassGraphs = false;
+                Console.WriteLine($"{label}: pass graphs off (--lanes {lanes} issues from several threads)");
             }
             var runners = Enumerable.Range(0, lanes)
                 .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
@@ -114,8 +115,8 @@ public sealed class BenchGenerationCommand : ICliCommand
                     }
                     Console.WriteLine(ResultLine(scenario, label, batch, timings.Order().ElementAt(timings.Count / 2)));
                     if (profile is not null) Console.WriteLine(ProfileLine(profile) + Environment.NewLine + "    passes: " + profile.PassSummary());
-                    if (network.DecoderGraphs is { } graphs)
-                        Console.WriteLine($"    decoder graphs: {graphs.Captures} captured, {graphs.Replays} replays{(graphs.Failure is { } failure ? $", off after: {failure}" : "")}");
+                    if (network.DecoderGraphs is { } graphs) Console.WriteLine("    decoder " + GraphCounts(graphs.Captures, graphs.Replays, graphs.Failure));
+                    if (network.EncoderGraphs is { } encoderGraphs) Console.WriteLine("    encoder " + GraphCounts(encoderGraphs.Captures, encoderGraphs.Replays, encoderGraphs.Failure));
                 }
         }
         return Task.FromResult(0);
@@ -142,6 +143,10 @@ public sealed class BenchGenerationCommand : ICliCommand
         }
         return config;
     }
+
+    /// <summary>"graphs: N captured, M replays", and why they went off if a capture failed.</summary>
+    public static string GraphCounts(int captures, long replays, string? failure) =>
+        $"graphs: {captures} captured, {replays} replays{(failure is null ? "" : $", off after: {failure}")}";
 
     /// <summary>
     /// Splits the requests into one contiguous share per runner and runs each share in lockstep on its own thread (one runner:

@@ -18,7 +18,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -82,6 +82,7 @@ public sealed class BenchServingCommand : ICliCommand
         var network = new FourMModelNetwork(model);
         network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
         network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
+        network.EncoderPassGraphs = NumericsOptions.EncoderGraphs(cl) ?? network.EncoderPassGraphs;
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
         var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
         var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;
@@ -89,7 +90,7 @@ public sealed class BenchServingCommand : ICliCommand
         var arDecoding = NumericsOptions.Autoregressive(cl) ?? new StepRunnerOptions().AutoregressiveDecoding;
         var baselineRunner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -175,8 +176,8 @@ public sealed class BenchServingCommand : ICliCommand
             }
             rows.Add(row);
         }
-        if (network.DecoderGraphs is { } graphs)
-            Console.WriteLine($"decoder graphs: {graphs.Captures} captured, {graphs.Replays} replays{(graphs.Failure is { } failure ? $", off after: {failure}" : "")}");
+        if (network.DecoderGraphs is { } graphs) Console.WriteLine("decoder " + BenchGenerationCommand.GraphCounts(graphs.Captures, graphs.Replays, graphs.Failure));
+        if (network.EncoderGraphs is { } encoderGraphs) Console.WriteLine("encoder " + BenchGenerationCommand.GraphCounts(encoderGraphs.Captures, encoderGraphs.Replays, encoderGraphs.Failure));
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine(BenchServingRow.Ratios(rows.Where(r => r.Sessions == sessionCounts[^1]).ToList()));
         return 0;

@@ -63,4 +63,13 @@ internal static class NumericsOptions
     /// <summary>What <paramref name="decoding"/> resolves to on a device (graphs need CUDA), for benchmark headers.</summary>
     public static string Describe(AutoregressiveDecoding decoding, TorchSharp.DeviceType device) =>
         decoding == AutoregressiveDecoding.CudaGraphs && device != TorchSharp.DeviceType.CUDA ? "GrowingCache (graphs need CUDA)" : decoding.ToString();
+
+    /// <summary><c>--encoder-graphs on|off</c>: padded encoder passes replay CUDA graphs per shape bucket; absent = off.</summary>
+    public static bool? EncoderGraphs(CommandLine cl) => cl.Get("encoder-graphs") switch
+    {
+        null => null,
+        "off" => false,
+        "on" => true,
+        var other => throw new UsageException($"--encoder-graphs must be on or off, not '{other}'"),
+    };
 }

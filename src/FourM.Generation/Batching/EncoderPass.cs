@@ -38,8 +38,7 @@ public static class EncoderPass
         }
         else if (batch is not null)
         {
-            var padding = PaddingMask(batch.Rows.Select(s => batch.Lengths[s]).ToArray(), batch.MaxLength, network.Device);
-            var output = network.Encode(batch.Content.Plus(batch.Embedding), padding);
+            var output = network.EncodePadded(batch.Content.Plus(batch.Embedding), batch.Rows.Select(s => batch.Lengths[s]).ToArray());
             var context = network.ProjectContext(output, batch.Embedding).reshape(-1, network.Dim);
             var block = new ContextBlock(context.MoveToOuterDisposeScope(), batch.MaxLength, batch.Rows.Length);
             for (int r = 0; r < batch.Rows.Length; r++)

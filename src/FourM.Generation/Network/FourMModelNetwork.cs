@@ -63,6 +63,37 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Encode(Tensor tokens, Tensor? paddingMask) => Model.Encode(tokens, paddingMask?.unsqueeze(1));
 
+    private EncoderPassGraphs? _encoderGraphs;
+
+    /// <summary>
+    /// On CUDA: padded encoder passes replay CUDA graphs per shape bucket (<see cref="Network.EncoderPassGraphs"/>). Off by
+    /// default: not yet measured on a GPU (docs/generation.md). No effect on other devices.
+    /// </summary>
+    public bool EncoderPassGraphs
+    {
+        get => _encoderGraphs is not null;
+        set
+        {
+            if (value == EncoderPassGraphs) return;
+            UseEncoderGraphs(value && Device.type == DeviceType.CUDA ? new EncoderPassGraphs(Model) : null);
+        }
+    }
+
+    /// <summary>The encoder pass graphs in use (counts, failure), or null.</summary>
+    public EncoderPassGraphs? EncoderGraphs => _encoderGraphs;
+
+    /// <summary>Replaces the encoder pass graphs (null: none); tests pass one that runs its buckets eagerly on the CPU.</summary>
+    public void UseEncoderGraphs(EncoderPassGraphs? graphs)
+    {
+        _encoderGraphs?.Dispose();
+        _encoderGraphs = graphs;
+    }
+
+    public Tensor EncodePadded(Tensor tokens, long[] lengths) =>
+        _encoderGraphs is { } graphs
+            ? graphs.Encode(tokens, lengths, () => Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device)))
+            : Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
+
     /// <summary>
     /// Off by default. On an H200 packing made lockstep batches whose rows differ in length (guided T2I: the unconditional
     /// rows lack the caption) faster for B (T2I batch 32: 0.067 against 0.089 s/sample, the homogeneous serving baseline 24–28

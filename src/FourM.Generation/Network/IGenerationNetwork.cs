@@ -63,6 +63,9 @@ public interface IGenerationNetwork
     /// </summary>
     Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask);
 
+    /// <summary>The encoder on padded rows (R, N, D), row r with <paramref name="lengths"/>[r] real tokens (the rest blocked).</summary>
+    Tensor EncodePadded(Tensor tokens, long[] lengths) => Encode(tokens, Batching.EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
+
     /// <summary>
     /// The decoder over padded problems: y (R,Q,D) against context (R,C,D), row r with <paramref name="queryLengths"/>[r] real
     /// queries and <paramref name="contextLengths"/>[r] real context slots; padded slots are blocked as keys. (R,Q,D).

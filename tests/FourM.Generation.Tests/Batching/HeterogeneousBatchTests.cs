@@ -133,23 +133,31 @@ public sealed class HeterogeneousBatchTests
         }
     }
 
-    [Fact]
-    public void Decoder_passes_on_bucketed_buffers_give_the_same_tokens_as_plain_passes()
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Passes_on_bucketed_buffers_give_the_same_tokens_as_plain_passes(bool decoder, bool encoder)
     {
-        // What a replayed decoder graph computes (query slots rounded up to 8, context slots to 64, the rest blocked), run
-        // eagerly on the CPU: the eight requests together, against each alone on plain passes.
+        // What replayed pass graphs compute (rows to a power of two or multiple of 8, query slots to 8, context and encoder
+        // tokens to 64, the rest blocked), run eagerly on the CPU: the eight requests together, against each alone on plain
+        // passes.
         var network = new FourMModelNetwork(TinyModel.Instance);
-        var graphs = new DecoderPassGraphs(TinyModel.Instance) { RunBucketsEagerly = true };
-        network.UseDecoderGraphs(graphs);
+        var decoderGraphs = decoder ? new DecoderPassGraphs(TinyModel.Instance) { RunBucketsEagerly = true } : null;
+        var encoderGraphs = encoder ? new EncoderPassGraphs(TinyModel.Instance) { RunBucketsEagerly = true } : null;
+        network.UseDecoderGraphs(decoderGraphs);
+        network.UseEncoderGraphs(encoderGraphs);
         var requests = EightRequests();
         var (together, _) = RunTogether(new StepBatchRunner(network), requests);
-        Assert.True(graphs.BucketedPasses > 0, "no pass ran on a bucket's buffers");
+        if (decoderGraphs is not null) Assert.True(decoderGraphs.BucketedPasses > 0, "no decoder pass ran on a bucket's buffers");
+        if (encoderGraphs is not null) Assert.True(encoderGraphs.BucketedPasses > 0, "no encoder pass ran on a bucket's buffers");
         for (int i = 0; i < requests.Count; i++)
         {
             var expected = new FourMGenerator(Runner()).Generate(requests[i]);
             foreach (var modality in expected.Modalities) Assert.Equal(modality.Tokens, together[i].State[modality.Modality].Tokens);
         }
         network.UseDecoderGraphs(null);
+        network.UseEncoderGraphs(null);
     }
 
     [Fact]

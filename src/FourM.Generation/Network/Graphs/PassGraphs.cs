@@ -1,0 +1,142 @@
+using FourM.Model.Runtime.CudaGraphs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FourM.Generation.Network;
+
+/// <summary>
+/// CUDA graphs of whole encoder or decoder passes, one per shape bucket. A pass of 4M-B issues 300–420 kernels, as many at
+/// batch 1 as at batch 32, and on a GPU the host's issuing bounds it; a replay is one launch plus the copies of the pass's
+/// inputs into the bucket's buffers. A bucket is captured the second time it is seen (the first pass runs eagerly, so one-off
+/// shapes never pay a capture), and the least recently used graphs are freed beyond <see cref="Capacity"/>. Slots and rows
+/// a bucket adds are padding, blocked as keys like the padding of a mixed batch, so only the GEMMs' and attention's
+/// summation may differ from the eager pass (docs/generation.md). One instance per network, used from its device's thread.
+/// </summary>
+/// <typeparam name="TBuffers">A bucket's static inputs (what its graph reads).</typeparam>
+public abstract class PassGraphs<TBuffers> : IDisposable where TBuffers : class, IDisposable
+{
+    private readonly Dictionary<(long, long, long), Entry> _entries = new();
+    private readonly Device _device;
+    private long _clock;
+
+    protected PassGraphs(Device device) => _device = device;
+
+    /// <summary>
+    /// Most graphs kept. Each holds its pass's intermediates in a private pool: on an H200, ten graphs of 4M-B decoder passes
+    /// of up to 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each.
+    /// </summary>
+    public int Capacity { get; init; } = 16;
+
+    /// <summary>Why graphs are not used, once a capture failed (every pass then runs eagerly); null while they are.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>
+    /// Without CUDA graphs (the CPU build), run the bucketed pass on the static buffers eagerly instead of the plain pass: what
+    /// a replay computes, for tests.
+    /// </summary>
+    public bool RunBucketsEagerly { get; init; }
+
+    public int Captures { get; private set; }
+    public long Replays { get; private set; }
+    /// <summary>Passes run on a bucket's buffers (replays, or eager runs of <see cref="RunBucketsEagerly"/>).</summary>
+    public long BucketedPasses { get; private set; }
+
+    /// <summary>Rows: powers of two up to 8, then multiples of 8, so batches whose row counts vary still meet graphs they can
+    /// replay; a padded row is fully blocked and its output never read.</summary>
+    public static long RowBucket(long rows) => rows <= 8 ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)rows) : RoundUp(rows, 8);
+
+    protected static long RoundUp(long value, long bucket) => (value + bucket - 1) / bucket * bucket;
+
+    /// <summary>
+    /// Runs one pass through the bucket <paramref name="key"/>: <paramref name="fill"/> creates (when null) and fills the
+    /// bucket's buffers, <paramref name="issue"/> is the pass on them (what is captured), and <paramref name="read"/> takes
+    /// this pass's part of the output (a copy: another pass of the same step may replay the graph before it is read).
+    /// </summary>
+    protected Tensor Run((long, long, long) key, Func<Tensor> eager, Func<TBuffers?, TBuffers> fill, Func<TBuffers, Tensor> issue, Func<Tensor, Tensor> read)
+    {
+        bool graphs = CudaGraph.Unsupported is null;
+        if (Failure is not null || (!graphs && !RunBucketsEagerly)) return eager();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            // Buckets seen once hold no tensors; still, keep their count bounded when shapes never repeat.
+            if (_entries.Count >= 4 * Capacity)
+                foreach (var stale in _entries.Where(e => e.Value.Graph is null).OrderBy(e => e.Value.LastUse).Take(Capacity).ToList())
+                    _entries.Remove(stale.Key);
+            _entries[key] = new Entry { LastUse = ++_clock };
+            return eager();
+        }
+        entry.LastUse = ++_clock;
+        entry.Buffers = fill(entry.Buffers);
+        if (!graphs)
+        {
+            using var scope = NewDisposeScope();
+            entry.Output?.Dispose();
+            entry.Output = issue(entry.Buffers).DetachFromDisposeScope();
+        }
+        else
+        {
+            if (entry.Graph is null && !Capture(entry, key, issue)) return eager();
+            entry.Graph!.Replay();
+            Replays++;
+        }
+        BucketedPasses++;
+        return read(entry.Output!);
+    }
+
+    private bool Capture(Entry entry, (long, long, long) key, Func<TBuffers, Tensor> issue)
+    {
+        Evict();
+        var graph = CudaGraph.TryCapture(_device.index < 0 ? 0 : _device.index, () =>
+        {
+            using var scope = NewDisposeScope();
+            // The output is the graph's own allocation (in its private pool): replays write the next pass's result there.
+            entry.Output = issue(entry.Buffers!).DetachFromDisposeScope();
+        }, out var failure);
+        if (graph is null)
+        {
+            Failure = failure;
+            entry.Dispose();
+            _entries.Remove(key);
+            return false;
+        }
+        entry.Graph = graph;
+        Captures++;
+        return true;
+    }
+
+    private void Evict()
+    {
+        while (_entries.Count(e => e.Value.Graph is not null) >= Capacity)
+        {
+            var oldest = _entries.Where(e => e.Value.Graph is not null).MinBy(e => e.Value.LastUse);
+            oldest.Value.Dispose();
+            _entries.Remove(oldest.Key);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values) entry.Dispose();
+        _entries.Clear();
+        GC.SuppressFinalize(this);
+    }
+
+    private sealed class Entry : IDisposable
+    {
+        public long LastUse;
+        public TBuffers? Buffers;
+        public CudaGraph? Graph;
+        public Tensor? Output;
+
+        public void Dispose()
+        {
+            // The output lives in the graph's pool: release it before the pool goes back to the allocator.
+            Output?.Dispose();
+            Graph?.Dispose();
+            Buffers?.Dispose();
+            Output = null;
+            Graph = null;
+            Buffers = null;
+        }
+    }
+}
