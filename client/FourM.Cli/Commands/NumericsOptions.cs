@@ -41,14 +41,8 @@ internal static class NumericsOptions
     /// <c>--ar-decoding graphs|growing|preallocated</c>: how autoregressive targets use the KV cache; absent = the runner's
     /// default (CUDA graphs on CUDA, the growing cache elsewhere).
     /// </summary>
-    public static AutoregressiveDecoding? Autoregressive(CommandLine cl) => cl.Get("ar-decoding") switch
-    {
-        null => null,
-        "graphs" => AutoregressiveDecoding.CudaGraphs,
-        "growing" => AutoregressiveDecoding.GrowingCache,
-        "preallocated" => AutoregressiveDecoding.PreallocatedCache,
-        var other => throw new UsageException($"--ar-decoding must be graphs, growing or preallocated, not '{other}'"),
-    };
+    public static AutoregressiveDecoding? Autoregressive(CommandLine cl) => cl.Get("ar-decoding") is not { } name ? null
+        : AutoregressiveDecodingNames.Parse(name) ?? throw new UsageException($"--ar-decoding must be {AutoregressiveDecodingNames.Choices}, not '{name}'");
 
     /// <summary><c>--decoder-graphs on|off</c>: decoder passes of image steps replay CUDA graphs per shape bucket; absent = the
     /// network's default (on for CUDA).</summary>

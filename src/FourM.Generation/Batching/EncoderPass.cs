@@ -91,9 +91,18 @@ public static class EncoderPass
     public static Tensor? PaddingMask(long[] lengths, long maxLength, Device device)
     {
         if (lengths.All(l => l == maxLength)) return null;
-        var mask = new bool[lengths.Length * maxLength];
-        for (int b = 0; b < lengths.Length; b++)
-            for (long j = lengths[b]; j < maxLength; j++) mask[b * maxLength + j] = true;
-        return DeviceArrays.Copy(mask, [lengths.Length, maxLength], device);
+        return DeviceArrays.Copy(PaddingFlags(lengths, lengths.Length, maxLength), [lengths.Length, maxLength], device);
+    }
+
+    /// <summary>
+    /// (rows × slots) row-major, true on padding: past each row's length, and every slot of the rows past
+    /// <paramref name="lengths"/> (padded rows of a graph's bucket).
+    /// </summary>
+    public static bool[] PaddingFlags(long[] lengths, long rows, long slots)
+    {
+        var flags = new bool[rows * slots];
+        Array.Fill(flags, true);
+        for (int r = 0; r < lengths.Length; r++) Array.Fill(flags, false, (int)(r * slots), (int)lengths[r]);
+        return flags;
     }
 }

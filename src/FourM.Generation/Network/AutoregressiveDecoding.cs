@@ -14,3 +14,25 @@ public enum AutoregressiveDecoding
     /// <summary>A cache of the decode budget's capacity with unwritten slots masked, run eagerly (what the graphs replay).</summary>
     PreallocatedCache,
 }
+
+/// <summary>The settings' names of <see cref="AutoregressiveDecoding"/> (<c>graphs</c>, <c>growing</c>, <c>preallocated</c>).</summary>
+public static class AutoregressiveDecodingNames
+{
+    public const string Choices = "graphs, growing or preallocated";
+
+    /// <summary>The decoding a name stands for, or null for a name that is none of <see cref="Choices"/>.</summary>
+    public static AutoregressiveDecoding? Parse(string name) => name switch
+    {
+        "graphs" => AutoregressiveDecoding.CudaGraphs,
+        "growing" => AutoregressiveDecoding.GrowingCache,
+        "preallocated" => AutoregressiveDecoding.PreallocatedCache,
+        _ => null,
+    };
+
+    public static string NameOf(AutoregressiveDecoding decoding) => decoding switch
+    {
+        AutoregressiveDecoding.CudaGraphs => "graphs",
+        AutoregressiveDecoding.GrowingCache => "growing",
+        _ => "preallocated",
+    };
+}

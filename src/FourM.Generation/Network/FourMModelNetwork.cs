@@ -89,10 +89,11 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         _encoderGraphs = graphs;
     }
 
-    public Tensor EncodePadded(Tensor tokens, long[] lengths) =>
-        _encoderGraphs is { } graphs
-            ? graphs.Encode(tokens, lengths, () => Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device)))
-            : Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
+    public Tensor EncodePadded(Tensor tokens, long[] lengths)
+    {
+        Tensor Plain() => Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
+        return _encoderGraphs is { } graphs ? graphs.Encode(tokens, lengths, Plain) : Plain();
+    }
 
     /// <summary>
     /// Off by default. On an H200 packing made lockstep batches whose rows differ in length (guided T2I: the unconditional
@@ -188,7 +189,7 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            if (_decoderGraphs is not null && value != _decoderGraphs.Capacity) UseDecoderGraphs(new DecoderPassGraphs(Model) { Capacity = value });
+            if (_decoderGraphs is not null) _decoderGraphs.Capacity = value;
         }
     }
 
@@ -202,10 +203,11 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         _decoderGraphs = graphs;
     }
 
-    public Tensor DecodePadded(Tensor queries, Tensor context, long[] queryLengths, long[] contextLengths) =>
-        _decoderGraphs is { } graphs
-            ? graphs.Decode(queries, context, queryLengths, contextLengths, () => DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths))
-            : DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths);
+    public Tensor DecodePadded(Tensor queries, Tensor context, long[] queryLengths, long[] contextLengths)
+    {
+        Tensor Plain() => DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths);
+        return _decoderGraphs is { } graphs ? graphs.Decode(queries, context, queryLengths, contextLengths, Plain) : Plain();
+    }
 
     public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask, int maxLength, AutoregressiveDecoding decoding)
     {

@@ -58,13 +58,13 @@ public sealed class AutoregressiveStep(IGenerationNetwork network, ModalityCatal
             contexts.AddRange(jobContexts);
         }
 
-        var groups = BuildGroups(contexts, decodings.Max(d => d.Budget));
+        int longest = decodings.Max(d => d.Budget);
+        var groups = BuildGroups(contexts, longest);
         var inputs = new AutoregressiveInputs(network, decodings.Select(d => new AutoregressiveInputs.Job(d.Job.Step.TargetDomain, d.PositionEmbeddings, d.Budget, d.PassCount)).ToList());
         var pending = new List<(Tensor Tokens, bool[] Drawn)>();   // per decoded token: every job's last id, and who drew one
         try
         {
             var last = DeviceArrays.Copy(decodings.Select(d => d.Start).ToArray(), network.Device);
-            int longest = decodings.Max(d => d.Budget);
             int t = 0;
             for (; t < longest && decodings.Any(d => !d.Finished); t++)
             {

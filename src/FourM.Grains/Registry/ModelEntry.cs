@@ -64,30 +64,19 @@ public sealed class ModelEntry
     };
 
     /// <summary>The autoregressive decoding on a device of this kind: the setting, or for <c>auto</c> the device's default.</summary>
-    public Generation.Network.AutoregressiveDecoding AutoregressiveDecodingOn(DeviceType device) => AutoregressiveDecoding switch
-    {
-        "graphs" => Generation.Network.AutoregressiveDecoding.CudaGraphs,
-        "growing" => Generation.Network.AutoregressiveDecoding.GrowingCache,
-        "preallocated" => Generation.Network.AutoregressiveDecoding.PreallocatedCache,
-        _ => device == DeviceType.CUDA ? Generation.Network.AutoregressiveDecoding.CudaGraphs : Generation.Network.AutoregressiveDecoding.GrowingCache,
-    };
+    public Generation.Network.AutoregressiveDecoding AutoregressiveDecodingOn(DeviceType device) =>
+        Generation.Network.AutoregressiveDecodingNames.Parse(AutoregressiveDecoding)
+        ?? (device == DeviceType.CUDA ? Generation.Network.AutoregressiveDecoding.CudaGraphs : Generation.Network.AutoregressiveDecoding.GrowingCache);
 
     /// <summary>What <see cref="Interfaces.Registry.ModelDeployment.Numerics"/> reports for a serving device name (<c>cuda:0</c>).</summary>
     public string NumericsOn(string device)
     {
         var type = TorchDevices.TypeOf(device);
-        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={AutoregressiveName(AutoregressiveDecodingOn(type))} decoder-graphs={(DecoderGraphsOn(type) ? "on" : "off")}";
+        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={Generation.Network.AutoregressiveDecodingNames.NameOf(AutoregressiveDecodingOn(type))} decoder-graphs={(DecoderGraphsOn(type) ? "on" : "off")}";
     }
 
     /// <summary>Whether decoder passes replay CUDA graphs on a device of this kind (only CUDA has them).</summary>
     public bool DecoderGraphsOn(DeviceType device) => device == DeviceType.CUDA && DecoderGraphs != "off";
-
-    private static string AutoregressiveName(Generation.Network.AutoregressiveDecoding decoding) => decoding switch
-    {
-        Generation.Network.AutoregressiveDecoding.CudaGraphs => "graphs",
-        Generation.Network.AutoregressiveDecoding.GrowingCache => "growing",
-        _ => "preallocated",
-    };
 
     public void Validate()
     {
@@ -97,8 +86,8 @@ public sealed class ModelEntry
         if (DType is not ("float32" or "bfloat16" or "float16")) throw new ArgumentException($"model {Id}: dtype '{DType}' must be float32, bfloat16 or float16");
         if (Attention is not ("auto" or "exact" or "fused")) throw new ArgumentException($"model {Id}: attention '{Attention}' must be auto, exact or fused");
         if (MlpLayout is not ("auto" or "reference" or "aligned")) throw new ArgumentException($"model {Id}: mlp layout '{MlpLayout}' must be auto, reference or aligned");
-        if (AutoregressiveDecoding is not ("auto" or "graphs" or "growing" or "preallocated"))
-            throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, graphs, growing or preallocated");
+        if (AutoregressiveDecoding != "auto" && Generation.Network.AutoregressiveDecodingNames.Parse(AutoregressiveDecoding) is null)
+            throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, {Generation.Network.AutoregressiveDecodingNames.Choices}");
         if (DecoderGraphs is not ("auto" or "on" or "off")) throw new ArgumentException($"model {Id}: decoder graphs '{DecoderGraphs}' must be auto, on or off");
         if (DecoderGraphCapacity < 1) throw new ArgumentException($"model {Id}: decoder graph capacity {DecoderGraphCapacity} must be at least 1");
     }

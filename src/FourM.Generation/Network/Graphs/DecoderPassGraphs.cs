@@ -48,8 +48,8 @@ public sealed class DecoderPassGraphs(FourMModel model) : PassGraphs<DecoderPass
             using var scope = NewDisposeScope();
             Queries.narrow(0, 0, y.shape[0]).narrow(1, 0, y.shape[1]).copy_(y);
             Context.narrow(0, 0, context.shape[0]).narrow(1, 0, context.shape[1]).copy_(context);
-            QueryBlocked.copy_(PassBuffers.Blocked(queryLengths, Queries.shape[0], Queries.shape[1], device));
-            ContextBlocked.copy_(PassBuffers.Blocked(contextLengths, Context.shape[0], Context.shape[1], device));
+            QueryBlocked.copy_(Blocked(queryLengths, Queries, device));
+            ContextBlocked.copy_(Blocked(contextLengths, Context, device));
             return this;
         }
 

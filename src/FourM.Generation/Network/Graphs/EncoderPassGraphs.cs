@@ -41,7 +41,7 @@ public sealed class EncoderPassGraphs(FourMModel model) : PassGraphs<EncoderPass
         {
             using var scope = NewDisposeScope();
             Tokens.narrow(0, 0, tokens.shape[0]).narrow(1, 0, tokens.shape[1]).copy_(tokens);
-            Blocked.copy_(PassBuffers.Blocked(lengths, Tokens.shape[0], Tokens.shape[1], device));
+            Blocked.copy_(Blocked(lengths, Tokens, device));
             return this;
         }
 

@@ -1,3 +1,4 @@
+using FourM.Generation.Batching;
 using FourM.Model.Runtime.CudaGraphs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,7 +26,17 @@ public abstract class PassGraphs<TBuffers> : IDisposable where TBuffers : class,
     /// Most graphs kept. Each holds its pass's intermediates in a private pool: on an H200, ten graphs of 4M-B decoder passes
     /// of up to 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each.
     /// </summary>
-    public int Capacity { get; init; } = 16;
+    public int Capacity
+    {
+        get => _capacity;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _capacity = value;   // a lower capacity evicts at the next capture
+        }
+    }
+
+    private int _capacity = 16;
 
     /// <summary>Why graphs are not used, once a capture failed (every pass then runs eagerly); null while they are.</summary>
     public string? Failure { get; private set; }
@@ -46,6 +57,14 @@ public abstract class PassGraphs<TBuffers> : IDisposable where TBuffers : class,
     public static long RowBucket(long rows) => rows <= 8 ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)rows) : RoundUp(rows, 8);
 
     protected static long RoundUp(long value, long bucket) => (value + bucket - 1) / bucket * bucket;
+
+    /// <summary>A bucket's key mask (rows, 1, slots) for a buffer of (rows, slots, D): true past each row's length, and on
+    /// every slot of the bucket's padded rows.</summary>
+    protected static Tensor Blocked(long[] lengths, Tensor buffer, Device device)
+    {
+        long rows = buffer.shape[0], slots = buffer.shape[1];
+        return DeviceArrays.Copy(EncoderPass.PaddingFlags(lengths, rows, slots), [rows, 1, slots], device);
+    }
 
     /// <summary>
     /// Runs one pass through the bucket <paramref name="key"/>: <paramref name="fill"/> creates (when null) and fills the
