@@ -27,7 +27,7 @@ public sealed class BenchServingCluster : IAsyncDisposable
 
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<BenchServingCluster> StartAsync(string device, Func<IEncoderDecoderRunner> runner, Action<EngineOptions> engine, int lanes, CancellationToken cancellationToken)
+    public static async Task<BenchServingCluster> StartAsync(string device, Func<IEncoderDecoderRunner> runner, Action<EngineOptions> engine, int lanes, bool chainSteps, CancellationToken cancellationToken)
     {
         int siloPort = FreePort(), gatewayPort = FreePort();
         var siloBuilder = Host.CreateApplicationBuilder();
@@ -41,6 +41,7 @@ public sealed class BenchServingCluster : IAsyncDisposable
                 o.RunnerFactory = _ => new DelegateRunnerFactory((_, _) => runner());
                 o.MaxSessionsPerClient = int.MaxValue;
                 o.DeviceGrainLanes = lanes;
+                o.ChainSteps = chainSteps;
                 engine(o.Engine);
             });
         });

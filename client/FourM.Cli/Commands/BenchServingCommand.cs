@@ -18,7 +18,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--chains on|off] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off] [--graph-capacity 16]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -51,6 +51,12 @@ public sealed class BenchServingCommand : ICliCommand
         var alignWindow = cl.GetInt("align-window", engineDefaults.StepAlignmentWindow);
         var lanes = cl.GetInt("lanes", new FourMServingOptions().DeviceGrainLanes);
         if (lanes < 1) throw new UsageException($"--lanes must be at least 1, got {lanes}");
+        var chainSteps = cl.Get("chains", new FourMServingOptions().ChainSteps ? "on" : "off") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new UsageException($"--chains must be on or off, got '{other}'"),
+        };
         var lengthBuckets = cl.Get("length-buckets", engineDefaults.BucketByLength ? "on" : "off") switch
         {
             "on" => true,
@@ -79,18 +85,28 @@ public sealed class BenchServingCommand : ICliCommand
         using var model = BenchServingModel.Create(modelSpec, device, dtype);
         model.Kernel = NumericsOptions.Attention(cl) ?? model.Kernel;
         if (NumericsOptions.Mlp(cl) is { } layout) model.MlpLayout = layout;
-        var network = new FourMModelNetwork(model);
-        network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
-        network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
-        network.EncoderPassGraphs = NumericsOptions.EncoderGraphs(cl) ?? network.EncoderPassGraphs;
+        FourMModelNetwork Network()
+        {
+            var network = new FourMModelNetwork(model);
+            network.PacksEncoderTokens = NumericsOptions.Packed(cl) ?? network.PacksEncoderTokens;
+            network.DecoderPassGraphs = NumericsOptions.DecoderGraphs(cl) ?? network.DecoderPassGraphs;
+            network.EncoderPassGraphs = NumericsOptions.EncoderGraphs(cl) ?? network.EncoderPassGraphs;
+            NumericsOptions.ApplyGraphCapacity(cl, network);
+            return network;
+        }
+        // The engine's device thread and the baselines' thread each get their own network over the same weights: a network's
+        // pass graphs and caches belong to the one thread that uses them.
+        var network = Network();
+        var baselineNetwork = Network();
+        using var baselineThread = new BenchTorchThread("fourm-bench-baselines");
         // --profile: device time per sample of each runner phase, served vs homogeneous (each phase boundary syncs the device).
         var servedProfile = cl.Has("profile") ? new StepProfile(device) : null;
         var baselineProfile = cl.Has("profile") ? new StepProfile(device) : null;
         double? passCost = cl.Has("pass-cost-tokens") ? cl.GetInt("pass-cost-tokens", 0) : null;
         var arDecoding = NumericsOptions.Autoregressive(cl) ?? new StepRunnerOptions().AutoregressiveDecoding;
-        var baselineRunner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
+        var baselineRunner = new StepBatchRunner(baselineNetwork, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} chains={(chainSteps ? "on" : "off")} length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -105,7 +121,7 @@ public sealed class BenchServingCommand : ICliCommand
             o.StepAlignmentWindow = alignWindow;
             o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
             o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
-        }, lanes, cancellationToken);
+        }, lanes, chainSteps, cancellationToken);
         using var meter = new BenchServingMeter();
 
         // Warm-up: loads the runner on the device thread and touches every code path once, then (unless --warmup-sessions 0)
@@ -115,14 +131,14 @@ public sealed class BenchServingCommand : ICliCommand
         // the homogeneous baseline, run after it, would get that warmth for free.
         var warmup = BenchServingWorkload.Build(2, seed - 100);
         await RunMixed(cluster.Client, warmup.Select(w => w.Request).ToList(), TimeSpan.Zero, "warmup", cancellationToken);
-        BenchServingBaselines.Sequential(baselineRunner, [warmup[1].Request]);
+        baselineThread.Run(() => BenchServingBaselines.Sequential(baselineRunner, [warmup[1].Request]));
         // CPU runs have no device pools or kernel choices to warm, and the CPU benchmark must stay short.
         var warmupSessions = cl.GetInt("warmup-sessions", deviceKind == "cuda" ? sessionCounts.Max() : 0);
         if (warmupSessions > 0)
         {
             var scale = BenchServingWorkload.Build(warmupSessions, seed - 10_000, workloadKind);
             await RunMixed(cluster.Client, scale.Select(w => w.Request with { Mode = mode }).ToList(), stagger, "warmup-scale", cancellationToken);
-            BenchServingBaselines.Homogeneous(baselineRunner, scale);
+            baselineThread.Run(() => BenchServingBaselines.Homogeneous(baselineRunner, scale));
         }
 
         // Repeats: a mixed and a homogeneous run each time. On the H200 either throughput moves by 10-20 % from one run to
@@ -150,10 +166,10 @@ public sealed class BenchServingCommand : ICliCommand
 
             var sampled = sequentialSample <= 0 ? n : Math.Min(n, sequentialSample);
             if (!sequentialRuns.TryGetValue(sampled, out var sequential))
-                sequentialRuns[sampled] = sequential = BenchServingBaselines.Sequential(baselineRunner, requests.Take(sampled).ToList());
+                sequentialRuns[sampled] = sequential = baselineThread.Run(() => BenchServingBaselines.Sequential(baselineRunner, requests.Take(sampled).ToList()));
             baselineProfile?.Reset();
             var homogeneousGc = new GcWindow();
-            var homogeneousTime = BenchServingBaselines.Homogeneous(baselineRunner, workload);
+            var homogeneousTime = baselineThread.Run(() => BenchServingBaselines.Homogeneous(baselineRunner, workload));
             var homogeneousGcLine = homogeneousGc.Describe();
             row = row with
             {

@@ -58,7 +58,8 @@ internal static class NumericsOptions
     public static string Describe(AutoregressiveDecoding decoding, TorchSharp.DeviceType device) =>
         decoding == AutoregressiveDecoding.CudaGraphs && device != TorchSharp.DeviceType.CUDA ? "GrowingCache (graphs need CUDA)" : decoding.ToString();
 
-    /// <summary><c>--encoder-graphs on|off</c>: padded encoder passes replay CUDA graphs per shape bucket; absent = off.</summary>
+    /// <summary><c>--encoder-graphs on|off</c>: padded encoder passes replay CUDA graphs per shape bucket; absent = the network's
+    /// default (on for CUDA).</summary>
     public static bool? EncoderGraphs(CommandLine cl) => cl.Get("encoder-graphs") switch
     {
         null => null,
@@ -66,4 +67,15 @@ internal static class NumericsOptions
         "on" => true,
         var other => throw new UsageException($"--encoder-graphs must be on or off, not '{other}'"),
     };
+
+    /// <summary><c>--graph-capacity N</c>: how many pass graphs of each kind (decoder, encoder) are kept; applied to
+    /// <paramref name="network"/> when given.</summary>
+    public static void ApplyGraphCapacity(CommandLine cl, FourM.Generation.Network.FourMModelNetwork network)
+    {
+        if (!cl.Has("graph-capacity")) return;
+        int capacity = cl.GetInt("graph-capacity", 16);
+        if (capacity < 1) throw new UsageException($"--graph-capacity must be at least 1, got {capacity}");
+        if (network.DecoderPassGraphs) network.DecoderGraphCapacity = capacity;
+        if (network.EncoderPassGraphs) network.EncoderGraphCapacity = capacity;
+    }
 }

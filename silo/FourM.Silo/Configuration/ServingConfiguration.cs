@@ -25,6 +25,7 @@ public static class ServingConfiguration
             options.MaxFailovers = maxFailovers >= 0 ? maxFailovers : throw new ArgumentException($"{SectionName}:MaxFailovers must be 0 or more (got {maxFailovers})");
         if (section.GetValue<int?>("DeviceGrainLanes") is { } lanes)
             options.DeviceGrainLanes = lanes >= 1 ? lanes : throw new ArgumentException($"{SectionName}:DeviceGrainLanes must be at least 1 (got {lanes})");
+        if (section.GetValue<bool?>("ChainSteps") is { } chain) options.ChainSteps = chain;
         if (section.GetValue<int?>("DiffusionSteps") is { } steps)
             options.DiffusionSteps = steps >= 1 ? steps : throw new ArgumentException($"{SectionName}:DiffusionSteps must be at least 1 (got {steps})");
         if (section["TokenizerDType"] is { Length: > 0 } dtype) options.TokenizerDType = dtype;

@@ -64,6 +64,21 @@ public abstract class QueuedJob<TResult> : QueuedJob
 public sealed class StepQueuedJob(StepJob job, JobScheduling scheduling) : QueuedJob<(StepResult Result, JobTiming Timing)>(job, scheduling)
 {
     public override WorkKind Kind => WorkKind.Step;
+
+    /// <summary>The chain this step belongs to (its result goes there, and the engine queues the next step); null: a lone step.</summary>
+    public StepChain? Chain { get; init; }
+
+    public override void Cancel(CancellationToken token)
+    {
+        base.Cancel(token);
+        Chain?.End(new OperationCanceledException(token));
+    }
+
+    public override void Fail(Exception error)
+    {
+        base.Fail(error);
+        Chain?.End(error);
+    }
 }
 
 public sealed class EncodeQueuedJob(StepJob job, JobScheduling scheduling) : QueuedJob<(ContextHandle Context, JobTiming Timing)>(job, scheduling)

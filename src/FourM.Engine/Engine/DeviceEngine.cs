@@ -83,6 +83,27 @@ public sealed class DeviceEngine : IDisposable
     public Task<(StepResult Result, JobTiming Timing)> SubmitStep(StepJob job, JobScheduling scheduling, CancellationToken cancellationToken) =>
         Enqueue(new StepQueuedJob(job, scheduling), cancellationToken).Completion;
 
+    /// <summary>
+    /// Runs a session's consecutive steps as one <see cref="StepChain"/>: the device thread queues each step as soon as the one
+    /// before it completes. Cancelling <paramref name="cancellationToken"/> drops the queued step and ends the chain.
+    /// </summary>
+    public StepChain SubmitStepChain(IReadOnlyList<StepJob> steps, IReadOnlyList<JobScheduling> scheduling, CancellationToken cancellationToken)
+    {
+        var chain = new StepChain(steps, scheduling);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            chain.End(new OperationCanceledException(cancellationToken));
+            return chain;
+        }
+        Enqueue(chain.Start(), CancellationToken.None);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() => AbandonChain(chain, cancellationToken));
+            chain.Results.Completion.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        }
+        return chain;
+    }
+
     public Task<(ContextHandle Context, JobTiming Timing)> SubmitEncode(StepJob job, JobScheduling scheduling, CancellationToken cancellationToken) =>
         Enqueue(new EncodeQueuedJob(job, scheduling), cancellationToken).Completion;
 
@@ -191,6 +212,18 @@ public sealed class DeviceEngine : IDisposable
         job.Cancel(token);
     }
 
+    private void AbandonChain(StepChain chain, CancellationToken token)
+    {
+        lock (_gate)
+        {
+            if (chain.Ended) return;
+            if (chain.Current is { Packed: false } queued) _batcher.Remove(queued);
+            chain.End(new OperationCanceledException(token));
+            Monitor.PulseAll(_gate);
+        }
+        _metrics.JobsCancelled.Add(1);
+    }
+
     private EngineRejectedException Reject(EngineRejection reason, string message)
     {
         // Retry when the queue ahead has had time to drain: batches needed for it times the mean batch time.
@@ -279,12 +312,26 @@ public sealed class DeviceEngine : IDisposable
         var results = Runner(batch[0].Scheduling.ModelId).RunBatch(batch.Select(j => j.Job).ToList());
         CheckCount(results.Count, batch.Count, "RunBatch");
         var timingEnd = Stopwatch.GetTimestamp();
+        List<StepQueuedJob>? continued = null;
         for (var i = 0; i < batch.Count; i++)
         {
             CheckJobId(results[i].JobId, batch[i].Job.JobId);
             _metrics.TokensDecoded.Add(results[i].TokensUnmasked);
-            batch[i].Complete((results[i], Timing(batch[i], started, timingEnd, rows)));
+            var timing = Timing(batch[i], started, timingEnd, rows);
+            batch[i].Complete((results[i], timing));
             Completed(batch[i]);
+            if (batch[i].Chain?.Advance(results[i], timing) is { } next) (continued ??= new()).Add(next);
+        }
+        if (continued is null) return;
+        // Queued before this thread forms its next batch: the chains' sessions count as waiting at the barrier.
+        lock (_gate)
+        {
+            var now = Stopwatch.GetTimestamp();
+            foreach (var next in continued)
+            {
+                if (_stopping) next.Fail(new OperationCanceledException($"device {Device} shut down"));
+                else if (next.Chain!.Current == next) _batcher.Enqueue(next, now);
+            }
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class EncoderInputBatch
         }
         if (packed)
             return BuildPacked(network, contents, embeddings, index, lengths, rows, maxLength,
-                groupCost ?? StepRunnerOptions.DefaultPassCostTokens(network.Device, network.Dim));
+                groupCost ?? StepRunnerOptions.DefaultPassCostTokens(network.Device, network.Dim, network.ReplaysEncoderPasses));
         var zero = torch.zeros(1, network.Dim, dtype: contents[0].dtype, device: network.Device);
         var gather = DeviceArrays.Copy(index, network.Device);
         Tensor Gather(List<Tensor> parts) => torch.cat([.. parts, zero], 0).index_select(0, gather).reshape(rows.Length, maxLength, network.Dim);

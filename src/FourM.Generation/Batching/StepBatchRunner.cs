@@ -35,7 +35,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     /// <summary>The runner's exact speed-ups and diagnostics.</summary>
     public StepRunnerOptions Options => _options;
 
-    private double PassCostTokens => _options.PassCostTokens ?? StepRunnerOptions.DefaultPassCostTokens(_network.Device, _network.Dim);
+    private double PassCostTokens => _options.PassCostTokens ?? StepRunnerOptions.DefaultPassCostTokens(_network.Device, _network.Dim, _network.ReplaysEncoderPasses);
 
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
     public int PendingContexts => _store.Count;

@@ -16,11 +16,13 @@ public sealed record StepRunnerOptions
     /// <summary>
     /// CUDA: a pass's launches cost about the same for every width (per layer), while a token's arithmetic grows with
     /// width², so the break-even padding is about 8,192 tokens for 4M-B (768 wide; measured on the H200: splitting a
-    /// text-to-image batch of 32 at ~8.6k padded tokens was slower than padding), 4,608 for L and 1,152 for XL.
-    /// CPU: launches are cheap next to the arithmetic.
+    /// text-to-image batch of 32 at ~8.6k padded tokens was slower than padding), 4,608 for L and 1,152 for XL. When encoder
+    /// passes replay CUDA graphs (<paramref name="replayedPasses"/>) the host no longer issues each kernel and a pass costs
+    /// about its kernels' device floor: 1,024 tokens for B (on the H200, text-to-image B batch 32 took 0.0321 s/sample at
+    /// 8,192, 0.0288 at 2,048 and 0.0274 at 1,024; L the same at 4,608 and 576). CPU: launches are cheap next to the arithmetic.
     /// </summary>
-    public static double DefaultPassCostTokens(TorchSharp.torch.Device device, int width) =>
-        device.type == TorchSharp.DeviceType.CUDA ? 8192.0 * (768.0 * 768.0) / ((double)width * width) : 64;
+    public static double DefaultPassCostTokens(TorchSharp.torch.Device device, int width, bool replayedPasses = false) =>
+        device.type == TorchSharp.DeviceType.CUDA ? (replayedPasses ? 1024.0 : 8192.0) * (768.0 * 768.0) / ((double)width * width) : 64;
 
     /// <summary>Use the network's KV-cached incremental decoder for autoregressive targets (else re-run the prefix every token).</summary>
     public bool UseKvCache { get; init; } = true;

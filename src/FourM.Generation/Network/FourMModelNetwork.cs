@@ -63,11 +63,13 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Encode(Tensor tokens, Tensor? paddingMask) => Model.Encode(tokens, paddingMask?.unsqueeze(1));
 
-    private EncoderPassGraphs? _encoderGraphs;
+    private EncoderPassGraphs? _encoderGraphs = model.Device.type == DeviceType.CUDA ? new EncoderPassGraphs(model) : null;
+
+    public bool ReplaysEncoderPasses => _encoderGraphs is { Failure: null };
 
     /// <summary>
-    /// On CUDA: padded encoder passes replay CUDA graphs per shape bucket (<see cref="Network.EncoderPassGraphs"/>). Off by
-    /// default: not yet measured on a GPU (docs/generation.md). No effect on other devices.
+    /// On CUDA (default on): padded encoder passes replay CUDA graphs per shape bucket (<see cref="Network.EncoderPassGraphs"/>;
+    /// docs/generation.md). No effect on other devices.
     /// </summary>
     public bool EncoderPassGraphs
     {
@@ -76,6 +78,17 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         {
             if (value == EncoderPassGraphs) return;
             UseEncoderGraphs(value && Device.type == DeviceType.CUDA ? new EncoderPassGraphs(Model) : null);
+        }
+    }
+
+    /// <summary>How many encoder pass graphs are kept (<see cref="PassGraphs{TBuffers}.Capacity"/>); CUDA only.</summary>
+    public int EncoderGraphCapacity
+    {
+        get => _encoderGraphs?.Capacity ?? 0;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            if (_encoderGraphs is not null) _encoderGraphs.Capacity = value;
         }
     }
 

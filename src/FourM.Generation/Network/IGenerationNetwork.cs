@@ -63,6 +63,12 @@ public interface IGenerationNetwork
     /// </summary>
     Tensor Decode(Tensor queries, Tensor context, Tensor? contextPaddingMask, Tensor? selfAttentionMask);
 
+    /// <summary>
+    /// Whether <see cref="EncodePadded"/> replays captured passes (one launch each), which makes an extra pass cheap next to
+    /// padding: <see cref="StepRunnerOptions.DefaultPassCostTokens"/> then splits rows of different lengths sooner.
+    /// </summary>
+    bool ReplaysEncoderPasses => false;
+
     /// <summary>The encoder on padded rows (R, N, D), row r with <paramref name="lengths"/>[r] real tokens (the rest blocked).</summary>
     Tensor EncodePadded(Tensor tokens, long[] lengths) => Encode(tokens, Batching.EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
 

@@ -52,5 +52,12 @@ public interface IDecoderGrain : IGrainWithStringKey
     /// <summary>A whole step (encode + decode) in one engine job.</summary>
     Task<StepOutcome> Step(StepWork work, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whole steps, one after another, as an engine-side chain: each step is queued on the device as soon as the one before it
+    /// completes, and each outcome is yielded as it completes. Ending the enumeration early (or cancelling) drops the steps
+    /// not yet run. Steps with multi-condition guidance do not chain.
+    /// </summary>
+    IAsyncEnumerable<StepOutcome> Steps(StepRun run, CancellationToken cancellationToken = default);
+
     Task<DeviceLoad> GetLoad();
 }

@@ -69,3 +69,28 @@ public sealed record EngineTiming
     /// <summary>Rows (jobs) of the batch this work ran in.</summary>
     [Id(2)] public int BatchRows { get; init; }
 }
+
+/// <summary>
+/// Consecutive steps of one session that the device engine runs as a chain (fused mode): the first step with the sample,
+/// the ones after it with only what changes from step to step, each run on the state the step before produced.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("fourm.StepRun")]
+public sealed record StepRun
+{
+    [Id(0)] public required StepWork First { get; init; }
+    [Id(1)] public required StepContinuation[] Following { get; init; }
+}
+
+/// <summary>A step of a <see cref="StepRun"/> after its first: the fields of <see cref="StepWork"/> that differ per step.</summary>
+[GenerateSerializer, Immutable, Alias("fourm.StepContinuation")]
+public sealed record StepContinuation
+{
+    [Id(0)] public required string JobId { get; init; }
+    [Id(1)] public required StepSpec Step { get; init; }
+    [Id(2)] public long? Seed { get; init; }
+    [Id(3)] public double TopK { get; init; }
+    [Id(4)] public double TopP { get; init; }
+    [Id(5)] public int? MaxNewTokens { get; init; }
+    [Id(6)] public int? StepsToSequence { get; init; }
+    [Id(7)] public int PlanStep { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FourM.Engine.Engine;
 using FourM.Generation.Batching;
 using FourM.Grains.Interfaces.Devices;
@@ -26,6 +27,23 @@ public sealed class DecoderGrain(DeviceEngines engines, ILocalSiloDetails silo) 
         var (result, timing) = await EngineCalls.Admitted(() =>
             Engine.SubmitDecode(WorkMapping.ToJob(work), WorkMapping.ToScheduling(work), local, imported, cancellationToken));
         return WorkMapping.ToOutcome(result, timing);
+    }
+
+    public async IAsyncEnumerable<StepOutcome> Steps(StepRun run, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (steps, scheduling) = WorkMapping.ToChain(run);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var chain = EngineCalls.Admitted(() => Engine.SubmitStepChain(steps, scheduling, stop.Token));
+        try
+        {
+            await foreach (var (result, timing) in chain.Results.ReadAllAsync(cancellationToken))
+                yield return WorkMapping.ToOutcome(result, timing);
+        }
+        finally
+        {
+            // The caller stopped listening (an edit, a cancellation, a failure on its side): drop the steps still to run.
+            stop.Cancel();
+        }
     }
 
     public async Task<StepOutcome> Step(StepWork work, CancellationToken cancellationToken = default)

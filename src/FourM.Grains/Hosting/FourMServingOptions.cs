@@ -29,6 +29,12 @@ public sealed class FourMServingOptions
     /// next steps in) run in parallel instead of one after another on one activation. 1: one activation per model and device.
     /// </summary>
     public int DeviceGrainLanes { get; set; } = 8;
+    /// <summary>
+    /// Fused mode: a session hands the device engine its consecutive image steps as one chain, and the engine queues each step
+    /// as soon as the one before it completes (the session persists and publishes each outcome as it arrives). Off: one call
+    /// per step, so every step waits for the session's round trip.
+    /// </summary>
+    public bool ChainSteps { get; set; } = true;
     /// <summary>More silo metadata to publish with the devices (AddFourMServing owns the one UseSiloMetadata call).</summary>
     public Dictionary<string, string> SiloMetadata { get; } = new();
     /// <summary>Loads models onto devices; null: an <see cref="IRunnerFactory"/> registered in the container.</summary>

@@ -15,6 +15,30 @@ public static class WorkMapping
             Unconditional = work.Unconditional is null ? null : TensorMapping.ToState(work.Unconditional),
         };
 
+    /// <summary>
+    /// The engine jobs and scheduling of a <see cref="StepRun"/>. A step after the first runs on the state the step before it
+    /// produced (<see cref="StepChain"/>); the first step's state stands in for it until then, so it is converted once.
+    /// </summary>
+    public static (IReadOnlyList<StepJob> Steps, IReadOnlyList<JobScheduling> Scheduling) ToChain(StepRun run)
+    {
+        if (run.First.Conditions is not null || run.First.Unconditional is not null)
+            throw new ArgumentException("steps with multi-condition guidance do not chain: their conditions change with every step");
+        var first = ToJob(run.First);
+        var steps = new List<StepJob>(1 + run.Following.Length) { first };
+        var scheduling = new List<JobScheduling>(1 + run.Following.Length) { ToScheduling(run.First) };
+        foreach (var next in run.Following)
+        {
+            var work = run.First with
+            {
+                JobId = next.JobId, Step = next.Step, Seed = next.Seed, TopK = next.TopK, TopP = next.TopP,
+                MaxNewTokens = next.MaxNewTokens, StepsToSequence = next.StepsToSequence, PlanStep = next.PlanStep,
+            };
+            steps.Add(new StepJob(work.JobId, first.State, ToSpec(work.Step), work.Seed, new SamplingSettings(work.TopK, work.TopP), work.MaxNewTokens));
+            scheduling.Add(ToScheduling(work));
+        }
+        return (steps, scheduling);
+    }
+
     public static JobScheduling ToScheduling(StepWork work) =>
         new(work.SessionId, work.ModelId, (int)work.Priority, work.Deadline, work.StepsToSequence,
             work.PlanShape is null ? null : new PlanProgress(work.PlanShape, work.PlanStep));

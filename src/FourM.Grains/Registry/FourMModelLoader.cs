@@ -28,8 +28,9 @@ public sealed class FourMModelLoader : IModelLoader
         var layout = model.MlpLayoutOn(torchDevice.type);
         if (layout != network.MlpLayout) network.MlpLayout = layout;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
-        var generationNetwork = new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder, DecoderPassGraphs = model.DecoderGraphsOn(torchDevice.type) };
+        var generationNetwork = new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder, DecoderPassGraphs = model.DecoderGraphsOn(torchDevice.type), EncoderPassGraphs = model.EncoderGraphsOn(torchDevice.type) };
         if (generationNetwork.DecoderPassGraphs) generationNetwork.DecoderGraphCapacity = model.DecoderGraphCapacity;
+        if (generationNetwork.EncoderPassGraphs) generationNetwork.EncoderGraphCapacity = model.EncoderGraphCapacity;
         return new StepBatchRunner(generationNetwork,
             options: new StepRunnerOptions { AutoregressiveDecoding = model.AutoregressiveDecodingOn(torchDevice.type) },
             sentinelIds: TextTokenizerEncoder.Default.SentinelIds);

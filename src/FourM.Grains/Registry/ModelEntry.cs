@@ -36,6 +36,13 @@ public sealed class ModelEntry
     public string DecoderGraphs { get; set; } = "auto";
     /// <summary>Most decoder pass graphs kept per model on a CUDA device (each about 0.3 GB for 4M-B passes of 64 rows).</summary>
     public int DecoderGraphCapacity { get; set; } = 16;
+    /// <summary>
+    /// <c>auto</c> or <c>on</c> (padded encoder passes replay CUDA graphs per shape bucket on CUDA), or <c>off</c>
+    /// (<see cref="Generation.Network.FourMModelNetwork.EncoderPassGraphs"/>; docs/generation.md). No effect off CUDA.
+    /// </summary>
+    public string EncoderGraphs { get; set; } = "auto";
+    /// <summary>Most encoder pass graphs kept per model on a CUDA device.</summary>
+    public int EncoderGraphCapacity { get; set; } = 16;
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>
@@ -72,11 +79,14 @@ public sealed class ModelEntry
     public string NumericsOn(string device)
     {
         var type = TorchDevices.TypeOf(device);
-        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={Generation.Network.AutoregressiveDecodingNames.NameOf(AutoregressiveDecodingOn(type))} decoder-graphs={(DecoderGraphsOn(type) ? "on" : "off")}";
+        return $"attention={AttentionOn(type).ToString().ToLowerInvariant()} mlp={MlpLayoutOn(type).ToString().ToLowerInvariant()} encoder={(PackedEncoder ? "packed" : "padded")} autoregressive={Generation.Network.AutoregressiveDecodingNames.NameOf(AutoregressiveDecodingOn(type))} decoder-graphs={(DecoderGraphsOn(type) ? "on" : "off")} encoder-graphs={(EncoderGraphsOn(type) ? "on" : "off")}";
     }
 
     /// <summary>Whether decoder passes replay CUDA graphs on a device of this kind (only CUDA has them).</summary>
     public bool DecoderGraphsOn(DeviceType device) => device == DeviceType.CUDA && DecoderGraphs != "off";
+
+    /// <summary>Whether encoder passes replay CUDA graphs on a device of this kind (only CUDA has them).</summary>
+    public bool EncoderGraphsOn(DeviceType device) => device == DeviceType.CUDA && EncoderGraphs != "off";
 
     public void Validate()
     {
@@ -90,5 +100,7 @@ public sealed class ModelEntry
             throw new ArgumentException($"model {Id}: autoregressive decoding '{AutoregressiveDecoding}' must be auto, {Generation.Network.AutoregressiveDecodingNames.Choices}");
         if (DecoderGraphs is not ("auto" or "on" or "off")) throw new ArgumentException($"model {Id}: decoder graphs '{DecoderGraphs}' must be auto, on or off");
         if (DecoderGraphCapacity < 1) throw new ArgumentException($"model {Id}: decoder graph capacity {DecoderGraphCapacity} must be at least 1");
+        if (EncoderGraphs is not ("auto" or "on" or "off")) throw new ArgumentException($"model {Id}: encoder graphs '{EncoderGraphs}' must be auto, on or off");
+        if (EncoderGraphCapacity < 1) throw new ArgumentException($"model {Id}: encoder graph capacity {EncoderGraphCapacity} must be at least 1");
     }
 }

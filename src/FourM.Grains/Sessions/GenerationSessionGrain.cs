@@ -257,35 +257,17 @@ public sealed class GenerationSessionGrain(
                     continue;
                 }
 
-                var work = Work(request, sample, step, index);
-                using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-                stepTimeout.CancelAfter(options.StepTimeout);
-                var started = Stopwatch.GetTimestamp();
-                var running = executor.Run(work, stepTimeout.Token);
-                // The previous step's state is stored while this step runs; it must be stored before this one changes it. A
-                // storage failure is not a device loss: it fails the session (outside the try below).
-                await _lastWrite;
-                StepOutcome outcome;
-                try
+                var chained = executor.ChainsSteps && options.ChainSteps ? ChainableSteps(index) : 1;
+                var lost = chained > 1
+                    ? await RunChain(executor, request, index, chained, deadline.Token)
+                    : await RunStep(executor, request, index, deadline.Token);
+                if (lost is not null)
                 {
-                    outcome = await running;
-                }
-                catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
-                {
-                    if (await FailOver(request, ex) is { } refusal)
-                        throw new InvalidOperationException($"device {State.Device} went away at step {index + 1} ({ex.Message}); {refusal}", ex);
+                    if (await FailOver(request, lost) is { } refusal)
+                        throw new InvalidOperationException($"device {State.Device} went away at step {State.CompletedSteps + 1} ({lost.Message}); {refusal}", lost);
                     // The same step again on the new device: same state and seed, so the same tokens.
                     executor = Executor(request);
-                    continue;
                 }
-                var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                metrics.StepDuration.Record(wall);
-                metrics.StepOverhead.Record(Math.Max(0, wall - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
-
-                State.Sample = TensorMapping.WithPixelsFrom(outcome.State, sample);
-                State.CompletedSteps = index + 1;
-                _ = Persist();
-                Publish(StepUpdateFor(step, outcome));
             }
             await Finish(SessionPhase.Completed, null);
         }
@@ -311,6 +293,121 @@ public sealed class GenerationSessionGrain(
             logger.LogWarning(ex, "session {Session} failed at step {Step}", SessionId, State.CompletedSteps + 1);
             await Finish(SessionPhase.Failed, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
+
+    /// <summary>One step through one executor call. Returns the error when the device went away (the step did not run), else null.</summary>
+    private async Task<Exception?> RunStep(IStepExecutor executor, SessionRequest request, int index, CancellationToken deadline)
+    {
+        var step = _plan!.Steps[index];
+        var sample = State.Sample!;
+        using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        stepTimeout.CancelAfter(options.StepTimeout);
+        var started = Stopwatch.GetTimestamp();
+        var running = executor.Run(Work(request, sample, step, index), stepTimeout.Token);
+        // The previous step's state is stored while this step runs; it must be stored before this one changes it. A
+        // storage failure is not a device loss: it fails the session (outside the try below).
+        await _lastWrite;
+        StepOutcome outcome;
+        try
+        {
+            outcome = await running;
+        }
+        catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
+        {
+            return ex;
+        }
+        Apply(step, index, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return null;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> consecutive steps as one engine-side chain: the engine queues each step as soon as the one before
+    /// it completes, so the device never waits for this grain between them; each outcome is applied, persisted (overlapping
+    /// the steps after it) and published as it arrives. Stops early when edits arrive (the steps after the current one must
+    /// see them). Returns the error when the device went away, else null.
+    /// </summary>
+    private async Task<Exception?> RunChain(IStepExecutor executor, SessionRequest request, int first, int count, CancellationToken deadline)
+    {
+        var run = new StepRun
+        {
+            First = Work(request, State.Sample!, _plan!.Steps[first], first),
+            Following = Enumerable.Range(first + 1, count - 1).Select(Continuation).ToArray(),
+        };
+        // Every step must arrive within the step timeout of the one before it.
+        using var stepTimeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        stepTimeout.CancelAfter(options.StepTimeout);
+        var outcomes = executor.RunChain(run, stepTimeout.Token).GetAsyncEnumerator(stepTimeout.Token);
+        try
+        {
+            var previous = Stopwatch.GetTimestamp();
+            for (var index = first; index < first + count; index++)
+            {
+                try
+                {
+                    if (!await outcomes.MoveNextAsync()) throw new InvalidOperationException($"the device ended the chain after step {index} of {first + count}");
+                }
+                catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: stepTimeout.IsCancellationRequested))
+                {
+                    return ex;
+                }
+                var received = Stopwatch.GetTimestamp();
+                stepTimeout.CancelAfter(options.StepTimeout);
+                DelayDeactivation(TimeSpan.FromMinutes(10));
+                // A storage failure is not a device loss: it fails the session.
+                await _lastWrite;
+                // The step's wall time is the time since the step before it arrived: the engine queued this step when that
+                // one completed, so delivery to this grain overlaps the device work.
+                Apply(_plan.Steps[index], index, outcomes.Current, Stopwatch.GetElapsedTime(previous, received).TotalMilliseconds);
+                previous = received;
+                if (State.PendingEdits.Count > 0) break;
+            }
+            return null;
+        }
+        finally
+        {
+            // Ending early drops the steps the engine has not run; a device that went away may not answer.
+            try { await outcomes.DisposeAsync(); }
+            catch (Exception ex) { logger.LogDebug(ex, "session {Session}: closing its step chain failed", SessionId); }
+        }
+    }
+
+    /// <summary>How many steps from <paramref name="index"/> on can run as one chain: image steps without multi-condition
+    /// guidance (an autoregressive step may end its target early, and multi-condition samples change with every step).</summary>
+    private int ChainableSteps(int index)
+    {
+        var count = 0;
+        while (index + count < _plan!.Steps.Count && Chainable(_plan.Steps[index + count])) count++;
+        return Math.Max(1, count);
+    }
+
+    private static bool Chainable(PlannedStep step) =>
+        step.Spec.Scheme != DecodingScheme.Autoregressive && step.Conditions is null && step.Unconditional is null;
+
+    /// <summary>A step's outcome becomes the session's state: stored (the write overlaps what follows) and published.</summary>
+    private void Apply(PlannedStep step, int index, StepOutcome outcome, double wallMilliseconds)
+    {
+        metrics.StepDuration.Record(wallMilliseconds);
+        metrics.StepOverhead.Record(Math.Max(0, wallMilliseconds - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
+        State.Sample = TensorMapping.WithPixelsFrom(outcome.State, State.Sample!);
+        State.CompletedSteps = index + 1;
+        _ = Persist();
+        Publish(StepUpdateFor(step, outcome));
+    }
+
+    private StepContinuation Continuation(int index)
+    {
+        var step = _plan!.Steps[index];
+        return new StepContinuation
+        {
+            JobId = $"{SessionId}#{index}",
+            Step = WorkMapping.ToSpec(step.Spec),
+            Seed = step.Seed,
+            TopK = step.Sampling.TopK,
+            TopP = step.Sampling.TopP,
+            MaxNewTokens = step.MaxNewTokens,
+            StepsToSequence = _plan.StepsToSequence(index),
+            PlanStep = index,
+        };
     }
 
     private async Task Finish(SessionPhase phase, string? error)

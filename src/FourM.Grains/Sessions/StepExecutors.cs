@@ -8,13 +8,25 @@ namespace FourM.Grains.Sessions;
 public interface IStepExecutor
 {
     Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="RunChain"/> can run consecutive steps as one engine-side chain.</summary>
+    bool ChainsSteps => false;
+
+    /// <summary>Consecutive steps as one engine-side chain, each outcome as it completes (<see cref="ChainsSteps"/> only).</summary>
+    IAsyncEnumerable<StepOutcome> RunChain(StepRun run, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} runs one step per call");
 }
 
-/// <summary>One call: the decoder grain runs encoder and decoder as one engine job.</summary>
+/// <summary>One call: the decoder grain runs encoder and decoder as one engine job; consecutive steps can chain.</summary>
 public sealed class FusedStepExecutor(IGrainFactory grains, DeviceGrainKey device) : IStepExecutor
 {
     public Task<StepOutcome> Run(StepWork work, CancellationToken cancellationToken) =>
         grains.GetGrain<IDecoderGrain>(device.ToString()).Step(work, cancellationToken);
+
+    public bool ChainsSteps => true;
+
+    public IAsyncEnumerable<StepOutcome> RunChain(StepRun run, CancellationToken cancellationToken) =>
+        grains.GetGrain<IDecoderGrain>(device.ToString()).Steps(run, cancellationToken);
 }
 
 /// <summary>

@@ -58,6 +58,9 @@ public sealed unsafe class CudaGraph : IDisposable
             var stream = captureStream;
             RawEndCapture(RawStream(&stream), &partial);
             if (partial != IntPtr.Zero) RawGraphDestroy(partial);
+            // Ending an invalidated capture leaves cudaErrorStreamCaptureInvalidated as this thread's last error, and libtorch
+            // checks every kernel launch with cudaGetLastError: the next eager op would fail on it (seen on the H200).
+            RawGetLastError();
             failure = $"capture failed: {error.Message}";
             return null;
         }

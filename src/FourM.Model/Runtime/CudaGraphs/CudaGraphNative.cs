@@ -47,6 +47,7 @@ internal static unsafe class CudaGraphNative
     public static readonly delegate* unmanaged<sbyte, sbyte> ExchangeDevice;
     public static readonly delegate* unmanaged<IntPtr, IntPtr*, int> RawEndCapture;
     public static readonly delegate* unmanaged<IntPtr, int> RawGraphDestroy;
+    public static readonly delegate* unmanaged<int> RawGetLastError;
 
     /// <summary>Why graphs are unavailable in this process, or null when every entry point was found.</summary>
     public static readonly string? Unavailable;
@@ -74,6 +75,7 @@ internal static unsafe class CudaGraphNative
         ExchangeDevice = (delegate* unmanaged<sbyte, sbyte>)Export(missing, c10Cuda, "_ZN3c104cuda14ExchangeDeviceEa");
         RawEndCapture = (delegate* unmanaged<IntPtr, IntPtr*, int>)Export(missing, cudaRuntime, "cudaStreamEndCapture");
         RawGraphDestroy = (delegate* unmanaged<IntPtr, int>)Export(missing, cudaRuntime, "cudaGraphDestroy");
+        RawGetLastError = (delegate* unmanaged<int>)Export(missing, cudaRuntime, "cudaGetLastError");
         if (missing.Count > 0) Unavailable = "missing entry points: " + string.Join(", ", missing);
     }
 

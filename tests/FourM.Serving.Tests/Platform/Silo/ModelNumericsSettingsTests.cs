@@ -40,10 +40,10 @@ public sealed class ModelNumericsSettingsTests
     }
 
     [Theory]
-    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded autoregressive=graphs decoder-graphs=on")]
-    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded autoregressive=growing decoder-graphs=off")]
-    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed autoregressive=graphs decoder-graphs=on")]
-    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded autoregressive=growing decoder-graphs=off")]
+    [InlineData("auto", "auto", false, "cuda:0", "attention=fused mlp=aligned encoder=padded autoregressive=graphs decoder-graphs=on encoder-graphs=on")]
+    [InlineData("auto", "auto", false, "cpu:0", "attention=exact mlp=reference encoder=padded autoregressive=growing decoder-graphs=off encoder-graphs=off")]
+    [InlineData("exact", "auto", true, "cuda:1", "attention=exact mlp=aligned encoder=packed autoregressive=graphs decoder-graphs=on encoder-graphs=on")]
+    [InlineData("fused", "reference", false, "cpu:0", "attention=fused mlp=reference encoder=padded autoregressive=growing decoder-graphs=off encoder-graphs=off")]
     public void Deployments_report_the_numerics_their_device_resolves_to(string attention, string layout, bool packed, string device, string expected)
     {
         var entry = new ModelEntry { Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout, PackedEncoder = packed };
@@ -66,7 +66,26 @@ public sealed class ModelNumericsSettingsTests
     {
         var entry = new ModelEntry { Id = "micro", Source = "random:micro", DecoderGraphs = setting };
         entry.Validate();
+        Assert.Contains(expected + " ", entry.NumericsOn(device));
+    }
+
+    [Theory]
+    [InlineData("auto", "cuda:0", "encoder-graphs=on")]
+    [InlineData("on", "cuda:0", "encoder-graphs=on")]
+    [InlineData("off", "cuda:0", "encoder-graphs=off")]
+    [InlineData("on", "cpu:0", "encoder-graphs=off")]   // only CUDA has graphs
+    public void Encoder_graphs_resolve_per_device(string setting, string device, string expected)
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", EncoderGraphs = setting };
+        entry.Validate();
         Assert.EndsWith(expected, entry.NumericsOn(device));
+    }
+
+    [Fact]
+    public void An_encoder_graph_capacity_below_one_is_refused()
+    {
+        var entry = new ModelEntry { Id = "micro", Source = "random:micro", EncoderGraphCapacity = 0 };
+        Assert.Contains("encoder graph capacity 0 must be at least 1", Assert.Throws<ArgumentException>(entry.Validate).Message);
     }
 
     [Theory]
@@ -74,6 +93,7 @@ public sealed class ModelNumericsSettingsTests
     [InlineData("exact", "padded", "mlp layout 'padded' must be auto, reference or aligned")]
     [InlineData("exact", "auto", "autoregressive decoding 'replay' must be auto, graphs, growing or preallocated")]
     [InlineData("exact", "auto", "decoder graphs 'maybe' must be auto, on or off")]
+    [InlineData("exact", "auto", "encoder graphs 'sometimes' must be auto, on or off")]
     public void Unknown_values_are_refused_with_the_setting_named(string attention, string layout, string message)
     {
         var entry = new ModelEntry
@@ -81,6 +101,7 @@ public sealed class ModelNumericsSettingsTests
             Id = "micro", Source = "random:micro", Attention = attention, MlpLayout = layout,
             AutoregressiveDecoding = message.Contains("replay") ? "replay" : "auto",
             DecoderGraphs = message.Contains("maybe") ? "maybe" : "auto",
+            EncoderGraphs = message.Contains("sometimes") ? "sometimes" : "auto",
         };
         var error = Assert.Throws<ArgumentException>(entry.Validate);
         Assert.Contains(message, error.Message);

@@ -55,7 +55,7 @@ public sealed class SiloHostTests(ReadySiloFixture fixture) : IClassFixture<Read
         var deployment = Assert.Single(deployments);
         Assert.Equal(("tiny@1", Silo.Name, "cpu:0"), (deployment.Model.Key, deployment.Silo, deployment.Device));
         Assert.Equal(["caption", "tok_rgb@224"], deployment.Model.Modalities);
-        Assert.Equal("attention=exact mlp=reference encoder=padded autoregressive=growing decoder-graphs=off", deployment.Numerics);   // the CPU defaults
+        Assert.Equal("attention=exact mlp=reference encoder=padded autoregressive=growing decoder-graphs=off encoder-graphs=off", deployment.Numerics);   // the CPU defaults
         Assert.Equal("1", resolved!.Version);
         Assert.Null(await registry.Resolve("tiny@2"));
     }
