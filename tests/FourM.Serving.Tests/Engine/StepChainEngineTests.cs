@@ -49,49 +49,68 @@ public sealed class StepChainEngineTests
     [Fact]
     public async Task The_next_steps_of_chains_are_queued_before_the_next_batch_forms()
     {
-        var factory = new FakeRunnerFactory();
-        var runner = factory.RunnerFor("cpu:0");
-        using var gate = new RunnerGate();
-        runner.Gate = gate;
-        using var metrics = new ServingMetrics();
-        // No barrier and no wait for companions: a batch takes whatever is queued when the device is free.
-        using var engine = new DeviceEngine("cpu:0", factory, new EngineOptions { MaxQueueDelay = TimeSpan.Zero }, metrics);
-
-        var blocker = engine.SubmitStep(Jobs.Job("blocker"), For("blocker"), CancellationToken.None);
-        while (gate.Waiting == 0) await Task.Delay(5);
-        var a = Chain(engine, "a", 2);
-        var b = Chain(engine, "b", 2);
-        gate.Open();
-        await blocker;
+        using var device = new BlockedDevice();
+        var a = Chain(device.Engine, "a", 2);
+        var b = Chain(device.Engine, "b", 2);
+        await device.Unblock();
         await Task.WhenAll(Drain(a), Drain(b));
 
         // Submitted step by step from outside, each second step would reach an idle device alone.
-        Assert.Equal([1, 2, 2], runner.BatchSizes);
+        Assert.Equal([1, 2, 2], device.Runner.BatchSizes);
     }
 
     [Fact]
     public async Task Cancelling_a_chain_drops_its_queued_step_and_ends_its_results_cancelled()
     {
-        var factory = new FakeRunnerFactory();
-        var runner = factory.RunnerFor("cpu:0");
-        using var gate = new RunnerGate();
-        runner.Gate = gate;
-        using var metrics = new ServingMetrics();
-        using var engine = new DeviceEngine("cpu:0", factory, new EngineOptions { MaxQueueDelay = TimeSpan.Zero }, metrics);
-
-        var blocker = engine.SubmitStep(Jobs.Job("blocker"), For("blocker"), CancellationToken.None);
-        while (gate.Waiting == 0) await Task.Delay(5);
+        using var device = new BlockedDevice();
         using var cancellation = new CancellationTokenSource();
-        var chain = Chain(engine, "a", 2, cancellation.Token);
-        Assert.Equal(1, engine.Snapshot().QueuedJobs);
+        var chain = Chain(device.Engine, "a", 2, cancellation.Token);
+        Assert.Equal(1, device.Engine.Snapshot().QueuedJobs);
 
         cancellation.Cancel();
-        Assert.Equal(0, engine.Snapshot().QueuedJobs);
+        Assert.Equal(0, device.Engine.Snapshot().QueuedJobs);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => chain.Results.Completion);
         Assert.True(chain.Ended);
-        gate.Open();
-        await blocker;
-        Assert.Equal(0, runner.JobsOf("a"));
+        await device.Unblock();
+        Assert.Equal(0, device.Runner.JobsOf("a"));
+    }
+
+    /// <summary>
+    /// An engine that takes whatever is queued when its device is free (no barrier, no wait for companions), with a first job
+    /// held on the device so that the test can queue work behind it.
+    /// </summary>
+    private sealed class BlockedDevice : IDisposable
+    {
+        private readonly RunnerGate _gate = new();
+        private readonly ServingMetrics _metrics = new();
+        private readonly Task _blocker;
+
+        public BlockedDevice()
+        {
+            var factory = new FakeRunnerFactory();
+            Runner = factory.RunnerFor("cpu:0");
+            Runner.Gate = _gate;
+            Engine = new DeviceEngine("cpu:0", factory, new EngineOptions { MaxQueueDelay = TimeSpan.Zero }, _metrics);
+            _blocker = Engine.SubmitStep(Jobs.Job("blocker"), For("blocker"), CancellationToken.None);
+            while (_gate.Waiting == 0) Thread.Sleep(5);
+        }
+
+        public HashingFakeRunner Runner { get; }
+        public DeviceEngine Engine { get; }
+
+        public async Task Unblock()
+        {
+            _gate.Open();
+            await _blocker;
+        }
+
+        public void Dispose()
+        {
+            _gate.Open();
+            Engine.Dispose();
+            _metrics.Dispose();
+            _gate.Dispose();
+        }
     }
 
     [Fact]
