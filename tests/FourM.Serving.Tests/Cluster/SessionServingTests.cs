@@ -292,6 +292,42 @@ public sealed class SessionServingTests(ServingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_edit_during_a_step_chain_applies_from_the_next_step_and_the_steps_run_ahead_are_dropped()
+    {
+        var silo = fixture.SiloNames[0];
+        var runner = fixture.RunnerOn(silo);
+        using var gate = new RunnerGate(initialPermits: 1);
+        runner.Gate = gate;
+        try
+        {
+            // Fused mode chains all seven image steps: step 1 runs, step 2 is held on the device, step 3 would follow at once.
+            var request = Requests.TextToImage(43, "mid-chain", ServingMode.Fused, fixture.DeviceOn(silo).ToString());
+            var session = Session("mid-chain-1");
+            await session.Start(request);
+            await WaitUntil(() => gate.Waiting == 1);
+            await WaitUntil(async () => (await session.GetStatus()).CompletedSteps == 1);
+            var edit = new SessionEdit { Modality = "tok_rgb@224", Positions = [1, 2], Tokens = [701, 702], EditedBy = "editor" };
+            await session.Edit(edit);
+            gate.Open();
+
+            var result = await session.WaitForCompletion().WaitAsync(Patience);
+            Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+            Assert.Equal(1, result.Status.Edits);
+            // Step 2 was on the device when the edit came: it stands, and every step after it sees the edit.
+            var expected = ReferenceGeneration.Run(fixture.Planner, new HashingFakeRunner(), request, "mid-chain-1", (2, edit));
+            foreach (var modality in expected.Modalities)
+                Assert.Equal(modality.Tokens, result.Modalities.Single(m => m.Modality == modality.Modality).Tokens);
+            var unedited = ReferenceGeneration.Run(fixture.Planner, new HashingFakeRunner(), request, "mid-chain-1");
+            Assert.NotEqual(unedited["tok_rgb@224"].Tokens, result.Modalities.Single(m => m.Modality == "tok_rgb@224").Tokens);
+        }
+        finally
+        {
+            runner.Gate = null;
+            gate.Open();
+        }
+    }
+
+    [Fact]
     public async Task Device_grains_land_on_the_silo_that_owns_the_device()
     {
         foreach (var silo in fixture.SiloNames)
