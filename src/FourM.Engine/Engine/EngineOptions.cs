@@ -37,7 +37,8 @@ public sealed class EngineOptions
     /// otherwise stay that many steps apart to the end, and every pass mixes rows of different lengths and targets. Aligned,
     /// they run in lockstep after the last arrival, at the cost of up to this much latency per session. On the H200 it made
     /// passes as cheap as homogeneous ones but did not raise the mixed benchmark's throughput beyond its run-to-run spread
-    /// (docs/benchmarks.md, ninth session), so it is off unless a deployment's own measurements say otherwise.
+    /// while every step was a round trip (docs/benchmarks.md, ninth and tenth sessions); with step chains one call gave 0.73
+    /// of homogeneous against 0.58–0.61 without (eleventh session). It stays off until more measurements confirm that.
     /// </summary>
     public TimeSpan StepAlignmentBudget { get; set; } = TimeSpan.Zero;
     /// <summary>How many steps behind a session may be and still be waited for (see <see cref="StepAlignmentBudget"/>).</summary>
