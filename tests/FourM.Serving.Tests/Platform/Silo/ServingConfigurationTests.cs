@@ -38,4 +38,12 @@ public sealed class ServingConfigurationTests
         Assert.Contains("FourM:Tokenizers:tok_rgb@224", Assert.Throws<ArgumentException>(() => Apply(("FourM:Tokenizers:tok_rgb@224", ""))).Message);
         Assert.Contains("DiffusionSteps", Assert.Throws<ArgumentException>(() => Apply(("FourM:Serving:DiffusionSteps", "0"))).Message);
     }
+
+    [Fact]
+    public void Step_chains_are_on_unless_the_setting_turns_them_off()
+    {
+        Assert.True(Apply().ChainSteps);
+        Assert.False(Apply(("FourM:Serving:ChainSteps", "false")).ChainSteps);
+        Assert.True(Apply(("FourM:Serving:ChainSteps", "true")).ChainSteps);
+    }
 }
