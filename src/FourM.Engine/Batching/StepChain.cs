@@ -36,8 +36,6 @@ public sealed class StepChain
     /// <summary>Each step's result in order; completes after the last step, or with the error or cancellation that ended the chain.</summary>
     public ChannelReader<(StepResult Result, JobTiming Timing)> Results => _results.Reader;
 
-    public int Steps => _steps.Count;
-
     /// <summary>The job of the step now queued or running; null once the chain has ended.</summary>
     public StepQueuedJob? Current { get; private set; }
 

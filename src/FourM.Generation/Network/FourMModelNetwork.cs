@@ -63,49 +63,29 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Encode(Tensor tokens, Tensor? paddingMask) => Model.Encode(tokens, paddingMask?.unsqueeze(1));
 
-    private EncoderPassGraphs? _encoderGraphs = model.Device.type == DeviceType.CUDA ? new EncoderPassGraphs(model) : null;
+    private readonly PassGraphsSetting<EncoderPassGraphs> _encoderGraphs = new(model.Device, () => new EncoderPassGraphs(model));
 
-    public bool ReplaysEncoderPasses => _encoderGraphs is { Failure: null };
+    public bool ReplaysEncoderPasses => _encoderGraphs.Current is { Failure: null };
 
     /// <summary>
     /// On CUDA (default on): padded encoder passes replay CUDA graphs per shape bucket (<see cref="Network.EncoderPassGraphs"/>;
     /// docs/generation.md). No effect on other devices.
     /// </summary>
-    public bool EncoderPassGraphs
-    {
-        get => _encoderGraphs is not null;
-        set
-        {
-            if (value == EncoderPassGraphs) return;
-            UseEncoderGraphs(value && Device.type == DeviceType.CUDA ? new EncoderPassGraphs(Model) : null);
-        }
-    }
+    public bool EncoderPassGraphs { get => _encoderGraphs.Enabled; set => _encoderGraphs.Enabled = value; }
 
     /// <summary>How many encoder pass graphs are kept (<see cref="PassGraphs{TBuffers}.Capacity"/>); CUDA only.</summary>
-    public int EncoderGraphCapacity
-    {
-        get => _encoderGraphs?.Capacity ?? 0;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            if (_encoderGraphs is not null) _encoderGraphs.Capacity = value;
-        }
-    }
+    public int EncoderGraphCapacity { get => _encoderGraphs.Capacity; set => _encoderGraphs.Capacity = value; }
 
     /// <summary>The encoder pass graphs in use (counts, failure), or null.</summary>
-    public EncoderPassGraphs? EncoderGraphs => _encoderGraphs;
+    public EncoderPassGraphs? EncoderGraphs => _encoderGraphs.Current;
 
     /// <summary>Replaces the encoder pass graphs (null: none); tests pass one that runs its buckets eagerly on the CPU.</summary>
-    public void UseEncoderGraphs(EncoderPassGraphs? graphs)
-    {
-        _encoderGraphs?.Dispose();
-        _encoderGraphs = graphs;
-    }
+    public void UseEncoderGraphs(EncoderPassGraphs? graphs) => _encoderGraphs.Use(graphs);
 
     public Tensor EncodePadded(Tensor tokens, long[] lengths)
     {
         Tensor Plain() => Encode(tokens, EncoderPass.PaddingMask(lengths, tokens.shape[1], Device));
-        return _encoderGraphs is { } graphs ? graphs.Encode(tokens, lengths, Plain) : Plain();
+        return _encoderGraphs.Current is { } graphs ? graphs.Encode(tokens, lengths, Plain) : Plain();
     }
 
     /// <summary>
@@ -179,47 +159,27 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
 
     public Tensor Logits(string target, Tensor decoded) => Model.Logits(target, decoded);
 
-    private DecoderPassGraphs? _decoderGraphs = model.Device.type == DeviceType.CUDA ? new DecoderPassGraphs(model) : null;
+    private readonly PassGraphsSetting<DecoderPassGraphs> _decoderGraphs = new(model.Device, () => new DecoderPassGraphs(model));
 
     /// <summary>
     /// On CUDA (and on by default there): decoder passes of image steps replay CUDA graphs per shape bucket
     /// (<see cref="DecoderPassGraphs"/>; docs/generation.md). No effect on other devices.
     /// </summary>
-    public bool DecoderPassGraphs
-    {
-        get => _decoderGraphs is not null;
-        set
-        {
-            if (value == DecoderPassGraphs) return;
-            UseDecoderGraphs(value && Device.type == DeviceType.CUDA ? new DecoderPassGraphs(Model) : null);
-        }
-    }
+    public bool DecoderPassGraphs { get => _decoderGraphs.Enabled; set => _decoderGraphs.Enabled = value; }
 
-    /// <summary>How many decoder pass graphs are kept (<see cref="Network.DecoderPassGraphs.Capacity"/>); CUDA only.</summary>
-    public int DecoderGraphCapacity
-    {
-        get => _decoderGraphs?.Capacity ?? 0;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
-            if (_decoderGraphs is not null) _decoderGraphs.Capacity = value;
-        }
-    }
+    /// <summary>How many decoder pass graphs are kept (<see cref="PassGraphs{TBuffers}.Capacity"/>); CUDA only.</summary>
+    public int DecoderGraphCapacity { get => _decoderGraphs.Capacity; set => _decoderGraphs.Capacity = value; }
 
     /// <summary>The decoder pass graphs in use (counts, failure), or null.</summary>
-    public DecoderPassGraphs? DecoderGraphs => _decoderGraphs;
+    public DecoderPassGraphs? DecoderGraphs => _decoderGraphs.Current;
 
     /// <summary>Replaces the decoder pass graphs (null: none); tests pass one that runs its buckets eagerly on the CPU.</summary>
-    public void UseDecoderGraphs(DecoderPassGraphs? graphs)
-    {
-        _decoderGraphs?.Dispose();
-        _decoderGraphs = graphs;
-    }
+    public void UseDecoderGraphs(DecoderPassGraphs? graphs) => _decoderGraphs.Use(graphs);
 
     public Tensor DecodePadded(Tensor queries, Tensor context, long[] queryLengths, long[] contextLengths)
     {
         Tensor Plain() => DecoderRows.DecodeMasked(this, queries, context, queryLengths, contextLengths);
-        return _decoderGraphs is { } graphs ? graphs.Decode(queries, context, queryLengths, contextLengths, Plain) : Plain();
+        return _decoderGraphs.Current is { } graphs ? graphs.Decode(queries, context, queryLengths, contextLengths, Plain) : Plain();
     }
 
     public IIncrementalDecoder? StartIncrementalDecoder(Tensor context, Tensor? contextPaddingMask, int maxLength, AutoregressiveDecoding decoding)

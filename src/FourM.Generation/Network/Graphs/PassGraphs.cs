@@ -14,7 +14,7 @@ namespace FourM.Generation.Network;
 /// summation may differ from the eager pass (docs/generation.md). One instance per network, used from its device's thread.
 /// </summary>
 /// <typeparam name="TBuffers">A bucket's static inputs (what its graph reads).</typeparam>
-public abstract class PassGraphs<TBuffers> : IDisposable where TBuffers : class, IDisposable
+public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class, IDisposable
 {
     private readonly Dictionary<(long, long, long), Entry> _entries = new();
     private readonly Device _device;
