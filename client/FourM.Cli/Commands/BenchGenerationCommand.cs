@@ -23,7 +23,7 @@ public sealed class BenchGenerationCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "generate"];
     public string Usage => "bench generate [--sizes B,L,XL] [--batch 1,8,32] [--scenario t2i,rgb2x] [--dtype bf16|fp32|fp16] [--device cuda|cpu] " +
-                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off] [--decoder-graphs-deviation] [--encoder-graphs on|off] [--graph-capacity 16]";
+                           NumericsOptions.Usage + " [--attention-deviation] [--mlp-deviation] [--runs 1] [--matmul 8192] [--seed 0] [--profile] [--dim D] [--depth N] [--sdpa flash,efficient,cudnn,math] [--pass-cost-tokens N] [--packed on|off] [--lanes 1] [--staging pinned|pageable] [--ar-decoding graphs|growing|preallocated] [--ar-deviation] [--profile-unsynced] [--decoder-graphs on|off] [--decoder-graphs-deviation] [--pass-graphs-check] [--encoder-graphs on|off] [--graph-capacity 64] [--graph-pool shared|private]";
     public string Summary => "seconds per generated sample (text-to-image, rgb-to-all) vs the reference, random 4M-7 weights";
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -98,6 +98,7 @@ public sealed class BenchGenerationCommand : ICliCommand
                 .Select(_ => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = profile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding })).ToList();
             if (cl.Has("ar-deviation")) Console.WriteLine(AutoregressiveDeviation(network, label, pixels, arDecoding));
             if (cl.Has("decoder-graphs-deviation")) Console.WriteLine(DecoderGraphsDeviation(model, label, captionTokens));
+            if (cl.Has("pass-graphs-check")) Console.WriteLine(BenchPassGraphsCheck.Run(model, label));
             foreach (var scenario in scenarios)
                 foreach (var batch in batches)
                 {

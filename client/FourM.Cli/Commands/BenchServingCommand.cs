@@ -18,7 +18,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 0] [--align-window 16] [--lanes 8] [--chains on|off] [--profile] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off] [--graph-capacity 16]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 1000] [--align-window 16] [--align-min-steps 8] [--lanes 8] [--chains on|off] [--profile] [--batch-trace] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off] [--graph-capacity 64] [--graph-pool shared|private]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -49,6 +49,7 @@ public sealed class BenchServingCommand : ICliCommand
         var arHold = TimeSpan.FromMilliseconds(cl.GetInt("ar-hold-ms", (int)engineDefaults.AutoregressiveHold.TotalMilliseconds));
         var alignBudget = TimeSpan.FromMilliseconds(cl.GetInt("align-ms", (int)engineDefaults.StepAlignmentBudget.TotalMilliseconds));
         var alignWindow = cl.GetInt("align-window", engineDefaults.StepAlignmentWindow);
+        var alignMinSteps = cl.GetInt("align-min-steps", engineDefaults.StepAlignmentMinSteps);
         var lanes = cl.GetInt("lanes", new FourMServingOptions().DeviceGrainLanes);
         if (lanes < 1) throw new UsageException($"--lanes must be at least 1, got {lanes}");
         var chainSteps = cl.Get("chains", new FourMServingOptions().ChainSteps ? "on" : "off") switch
@@ -106,11 +107,18 @@ public sealed class BenchServingCommand : ICliCommand
         var arDecoding = NumericsOptions.Autoregressive(cl) ?? new StepRunnerOptions().AutoregressiveDecoding;
         var baselineRunner = new StepBatchRunner(baselineNetwork, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow} lanes={lanes} chains={(chainSteps ? "on" : "off")} length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow}/min{alignMinSteps} lanes={lanes} chains={(chainSteps ? "on" : "off")} length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
-        await using var cluster = await BenchServingCluster.StartAsync(deviceName, () => new StepBatchRunner(network, options: new StepRunnerOptions { Profile = servedProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding }), o =>
+        // --batch-trace: every served batch of each measured run (when, how long, which targets at which steps).
+        BenchBatchTrace? trace = null;
+        IEncoderDecoderRunner ServedRunner()
+        {
+            var runner = new StepBatchRunner(network, options: new StepRunnerOptions { Profile = servedProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
+            return cl.Has("batch-trace") ? trace = new BenchBatchTrace(runner) : runner;
+        }
+        await using var cluster = await BenchServingCluster.StartAsync(deviceName, ServedRunner, o =>
         {
             o.MaxBatchRows = maxRows;
             o.MaxBatchTokens = int.MaxValue;
@@ -119,6 +127,7 @@ public sealed class BenchServingCommand : ICliCommand
             o.AutoregressiveHold = arHold;
             o.StepAlignmentBudget = alignBudget;
             o.StepAlignmentWindow = alignWindow;
+            o.StepAlignmentMinSteps = alignMinSteps;
             o.MaxActiveSessions = Math.Max(1024, sessionCounts.Max() * 2);
             o.MaxQueuedJobs = Math.Max(1024, sessionCounts.Max() * 4);
         }, lanes, chainSteps, cancellationToken);
@@ -154,9 +163,12 @@ public sealed class BenchServingCommand : ICliCommand
             var requests = workload.Select(w => w.Request with { Mode = mode }).ToList();
             meter.Reset();
             servedProfile?.Reset();
+            trace?.Reset();
             var mixedGc = new GcWindow();
+            var graphsBefore = BenchGraphWindow.Of(network);
             var mixed = await RunMixed(cluster.Client, requests, stagger, $"n{n}", cancellationToken);
             var mixedGcLine = mixedGc.Describe();
+            var graphsLine = BenchGraphWindow.Of(network).Since(graphsBefore);
             var row = new BenchServingRow(n, mixed.Elapsed, mixed.Latencies,
                 meter.Mean("fourm.step.batch_rows"), meter.Mean("fourm.step.queue_time"), meter.Mean("fourm.session.step_overhead"),
                 meter.Sum("fourm.session.step_duration") > 0 ? meter.Sum("fourm.session.step_overhead") / meter.Sum("fourm.session.step_duration") : 0)
@@ -181,6 +193,10 @@ public sealed class BenchServingCommand : ICliCommand
             Console.WriteLine(row.Format());
             Console.WriteLine($"    mixed: {mixedGcLine}; homogeneous: {homogeneousGcLine}");
             Console.WriteLine("    " + meter.Timeline.Describe(mixed.Phases));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    admission (start call) p50 {Percentile(mixed.Admissions, 0.5) * 1000:0.0} ms, max {mixed.Admissions.Max() * 1000:0.0} ms; graphs in run: {graphsLine}"));
+            if (trace is not null)
+                foreach (var line in trace.Describe(mixed.Phases.Start)) Console.WriteLine(line);
             if (servedProfile is not null && baselineProfile is not null)
             {
                 Console.WriteLine(ProfileLine("served", servedProfile, n));
@@ -199,12 +215,19 @@ public sealed class BenchServingCommand : ICliCommand
         return 0;
     }
 
-    private static async Task<(TimeSpan Elapsed, IReadOnlyList<double> Latencies, IReadOnlyList<SessionResult> Results, BenchServingTimeline.Phases Phases)> RunMixed(
+    private static double Percentile(IReadOnlyList<double> values, double quantile)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[(int)Math.Clamp(Math.Round(quantile * (sorted.Length - 1)), 0, sorted.Length - 1)];
+    }
+
+    /// <returns>Wall time, per-session latencies and admission times (start call to its return, seconds), results, phases.</returns>
+    private static async Task<(TimeSpan Elapsed, IReadOnlyList<double> Latencies, IReadOnlyList<double> Admissions, IReadOnlyList<SessionResult> Results, BenchServingTimeline.Phases Phases)> RunMixed(
         IClusterClient client, IReadOnlyList<SessionRequest> requests, TimeSpan stagger, string tag, CancellationToken cancellationToken)
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
         var start = Stopwatch.GetTimestamp();
-        var sessions = new List<Task<(double Latency, SessionResult Result, long Started, long Completed)>>();
+        var sessions = new List<Task<(double Latency, SessionResult Result, long Issued, long Started, long Completed)>>();
         for (var i = 0; i < requests.Count; i++)
         {
             // Session i arrives at i × stagger after the first, by the clock: consecutive Task.Delay(5 ms) calls drift (each
@@ -220,11 +243,12 @@ public sealed class BenchServingCommand : ICliCommand
         if (failed.Count > 0) throw new InvalidOperationException($"{failed.Count} sessions did not complete: {failed[0].Result.Status.Phase} {failed[0].Result.Status.Error}");
         var lastArrival = done.Max(d => d.Started);
         var phases = new BenchServingTimeline.Phases(start, lastArrival, Math.Max(lastArrival, done.Min(d => d.Completed)), end) { LastIssued = lastIssued };
-        return (Stopwatch.GetElapsedTime(start, end), done.Select(d => d.Latency).ToList(), done.Select(d => d.Result).ToList(), phases);
+        return (Stopwatch.GetElapsedTime(start, end), done.Select(d => d.Latency).ToList(),
+            done.Select(d => Stopwatch.GetElapsedTime(d.Issued, d.Started).TotalSeconds).ToList(), done.Select(d => d.Result).ToList(), phases);
     }
 
-    /// <returns>The latency, the result, when the session was started (admitted) and when it completed.</returns>
-    private static async Task<(double Latency, SessionResult Result, long Started, long Completed)> RunOne(
+    /// <returns>The latency, the result, when the start call was made, when it returned (admitted) and when the session completed.</returns>
+    private static async Task<(double Latency, SessionResult Result, long Issued, long Started, long Completed)> RunOne(
         IGenerationSessionGrain session, SessionRequest request, CancellationToken cancellationToken)
     {
         var issued = Stopwatch.GetTimestamp();
@@ -232,7 +256,7 @@ public sealed class BenchServingCommand : ICliCommand
         var started = Stopwatch.GetTimestamp();
         var result = await session.WaitForCompletion(cancellationToken);
         var completed = Stopwatch.GetTimestamp();
-        return (Stopwatch.GetElapsedTime(issued, completed).TotalSeconds, result, started, completed);
+        return (Stopwatch.GetElapsedTime(issued, completed).TotalSeconds, result, issued, started, completed);
     }
 
     /// <summary>Device milliseconds per sample of each runner phase, and runner batches (RunBatch or decode calls) per sample.</summary>

@@ -72,6 +72,18 @@ internal static class NumericsOptions
     /// <paramref name="network"/> when given.</summary>
     public static void ApplyGraphCapacity(CommandLine cl, FourM.Generation.Network.FourMModelNetwork network)
     {
+        // --graph-pool shared|private: one memory pool for all graphs of a kind (default) or one per graph (A/B runs).
+        if (cl.Get("graph-pool") is { } pool)
+        {
+            bool shared = pool switch
+            {
+                "shared" => true,
+                "private" => false,
+                _ => throw new UsageException($"--graph-pool must be shared or private, got '{pool}'"),
+            };
+            if (network.DecoderGraphs is { } decoder) decoder.SharePool = shared;
+            if (network.EncoderGraphs is { } encoder) encoder.SharePool = shared;
+        }
         if (!cl.Has("graph-capacity")) return;
         int capacity = cl.GetInt("graph-capacity", 16);
         if (capacity < 1) throw new UsageException($"--graph-capacity must be at least 1, got {capacity}");

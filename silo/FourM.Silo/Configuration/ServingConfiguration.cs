@@ -18,6 +18,8 @@ public static class ServingConfiguration
         section.GetSection("Engine").Bind(options.Engine);
         if (section["StorageName"] is { Length: > 0 } storage) options.StorageName = storage;
         if (section.GetValue<bool?>("UseInMemoryStorage") is { } memory) options.UseInMemoryStorage = memory;
+        if (section.GetValue<int?>("InMemoryStorageGrains") is { } storageGrains)
+            options.InMemoryStorageGrains = storageGrains >= 1 ? storageGrains : throw new ArgumentException($"{SectionName}:InMemoryStorageGrains must be at least 1 (got {storageGrains})");
         if (section.GetValue<int?>("MaxSessionsPerClient") is { } perClient) options.MaxSessionsPerClient = perClient;
         if (section.GetValue<TimeSpan?>("DefaultSessionTimeout") is { } timeout) options.DefaultSessionTimeout = timeout;
         if (section.GetValue<TimeSpan?>("StepTimeout") is { } stepTimeout) options.StepTimeout = stepTimeout;

@@ -10,7 +10,8 @@ namespace FourM.Engine.Batching;
 /// arrive a few milliseconds apart otherwise stay a fixed number of steps apart for their whole plan, and every pass mixes
 /// rows of different lengths and targets (on the H200 such passes took a quarter longer than lockstep ones). Each session
 /// may be held for at most <see cref="EngineOptions.StepAlignmentBudget"/> over its life, which bounds the latency it pays.
-/// Sequence (autoregressive) steps are never held and never waited for: the sequence hold gathers those.
+/// Sequence (autoregressive) steps are never held and never waited for: the sequence hold gathers those; nor are steps of a
+/// session with fewer than <see cref="EngineOptions.StepAlignmentMinSteps"/> image steps left in a row.
 /// Not thread-safe: the batcher calls it under the engine lock.
 /// </summary>
 public sealed class StepAlignment(EngineOptions options)
@@ -66,6 +67,7 @@ public sealed class StepAlignment(EngineOptions options)
         releaseAt = now;
         if (!Enabled || job.Kind is not (WorkKind.Step or WorkKind.Encode) || job.IsSequenceStep || job.Scheduling.Progress is not { } progress)
             return false;
+        if (StepsInARow(job.Scheduling, progress) < options.StepAlignmentMinSteps) return false;
         var heldSince = job.AlignmentHeldSince ?? now;
         releaseAt = heldSince + Ticks(options.StepAlignmentBudget) - _spentTicks.GetValueOrDefault(job.Scheduling.SessionId);
         if (now >= releaseAt || !AnyBehind(job.Scheduling.ModelId, progress)) return false;
@@ -81,6 +83,15 @@ public sealed class StepAlignment(EngineOptions options)
         _spentTicks[sessionId] = _spentTicks.GetValueOrDefault(sessionId) + Math.Max(0, now - since);
         job.AlignmentHeldSince = null;
     }
+
+    /// <summary>Image steps the session has left before its next sequence step or its plan's end, this one included
+    /// (<see cref="int.MaxValue"/> when neither is known).</summary>
+    internal static int StepsInARow(JobScheduling scheduling, PlanProgress progress) => scheduling.StepsToSequence switch
+    {
+        >= 0 and var steps => steps,
+        _ when progress.Steps > 0 => progress.Steps - progress.Step,
+        _ => int.MaxValue,
+    };
 
     private bool AnyBehind(string modelId, PlanProgress progress)
     {

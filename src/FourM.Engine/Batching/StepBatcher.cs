@@ -37,6 +37,10 @@ public sealed class StepBatcher(EngineOptions options)
     private readonly Dictionary<string, long> _lastStepQueued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _stepPeriodTicks = new(StringComparer.Ordinal);   // per model
     private readonly StepAlignment _alignment = new(options);
+    // Registered sessions whose final plan step has been packed: nothing more will come from them, so the barrier, the
+    // sequence hold and alignment stop waiting for them before they unregister (a round trip through their grain: on the
+    // H200 the 32 image→X sessions that finished together held the next text→image batch back by the 25 ms queue delay).
+    private readonly HashSet<string> _finishing = new(StringComparer.Ordinal);
     // Weight of one round of steps (every registered session of the model stepping once) in the moving average. Each session's
     // interval counts 1/N of it: a single slow batch (a sequence decode holding the device) delays every session's next step,
     // and with a per-interval weight those N equal samples would replace the average outright.
@@ -61,6 +65,7 @@ public sealed class StepBatcher(EngineOptions options)
         _approachingSequence.Remove(sessionId);
         _lastStepQueued.Remove(sessionId);
         _alignment.Forget(sessionId);
+        _finishing.Remove(sessionId);
     }
 
     public void Enqueue(QueuedJob job, long now)
@@ -86,6 +91,7 @@ public sealed class StepBatcher(EngineOptions options)
             if (!IsTokenizerWork(job.Kind))
             {
                 var sessionId = job.Scheduling.SessionId;
+                _finishing.Remove(sessionId);   // a retried or further step: it is not done after all
                 // A step starts with its Step job (fused) or its Encode job (co-located, disaggregated); the Decode job of
                 // the same step comes a batch later and would halve the period.
                 if (job.Kind != WorkKind.Decode && _lastStepQueued.TryGetValue(sessionId, out var previous) && now > previous)
@@ -195,7 +201,14 @@ public sealed class StepBatcher(EngineOptions options)
 
     private bool IsLive(string modelId, string sessionId) =>
         _activeByModel.TryGetValue(modelId, out var sessions) && sessions.TryGetValue(sessionId, out var lastSeen) &&
-        IsLive(lastSeen, Stopwatch.GetTimestamp());
+        !_finishing.Contains(sessionId) && IsLive(lastSeen, Stopwatch.GetTimestamp());
+
+    /// <summary>Sessions whose final step has been packed and that have not unregistered yet (diagnostics and tests).</summary>
+    public int FinishingSessions => _finishing.Count;
+
+    /// <summary>The last model work of a session's plan: its final step's Step job (fused) or Decode job (split modes).</summary>
+    private static bool IsFinalWork(QueuedJob job) =>
+        job.Kind is WorkKind.Step or WorkKind.Decode && job.Scheduling.Progress is { Steps: > 0 } progress && progress.Step >= progress.Steps - 1;
 
     /// <summary>A registered session that submitted something within the lease still counts (barrier, holds, alignment).</summary>
     private bool IsLive(long lastSeen, long clock) => Stopwatch.GetElapsedTime(lastSeen, clock) <= options.ActiveSessionLease;
@@ -228,7 +241,7 @@ public sealed class StepBatcher(EngineOptions options)
         var clock = Stopwatch.GetTimestamp();
         foreach (var (sessionId, (steps, queued)) in _approachingSequence)
         {
-            if (!sessions.TryGetValue(sessionId, out var lastSeen) || !IsLive(lastSeen, clock)) continue;
+            if (!sessions.TryGetValue(sessionId, out var lastSeen) || !IsLive(lastSeen, clock) || _finishing.Contains(sessionId)) continue;
             if (steps is null || period == 0 || queued + steps.Value * period <= holdEnds) return true;
         }
         return false;
@@ -252,7 +265,7 @@ public sealed class StepBatcher(EngineOptions options)
         var now = Stopwatch.GetTimestamp();
         foreach (var (sessionId, lastSeen) in sessions)
         {
-            if (!IsLive(lastSeen, now)) continue;
+            if (!IsLive(lastSeen, now) || _finishing.Contains(sessionId)) continue;
             if (_queuedPerSession.GetValueOrDefault(sessionId) == 0) return false;
         }
         return true;
@@ -285,6 +298,7 @@ public sealed class StepBatcher(EngineOptions options)
             Forget(queue, job);
             _alignment.Charge(job, now);
             job.Packed = true;
+            if (IsFinalWork(job) && IsRegistered(job.Scheduling.SessionId)) _finishing.Add(job.Scheduling.SessionId);
         }
         return batch;
     }

@@ -33,16 +33,23 @@ public sealed class EngineOptions
     public TimeSpan AutoregressiveHold { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>
     /// Most time, over its whole life, that a session's steps may wait for sessions a few steps behind it on the same plan
-    /// (<see cref="Batching.StepAlignment"/>); zero (the default) turns alignment off. Sessions that arrive milliseconds apart
-    /// otherwise stay that many steps apart to the end, and every pass mixes rows of different lengths and targets. Aligned,
-    /// they run in lockstep after the last arrival, at the cost of up to this much latency per session. On the H200 it made
-    /// passes as cheap as homogeneous ones but did not raise the mixed benchmark's throughput beyond its run-to-run spread
-    /// while every step was a round trip (docs/benchmarks.md, ninth and tenth sessions); with step chains one call gave 0.73
-    /// of homogeneous against 0.58–0.61 without (eleventh session). It stays off until more measurements confirm that.
+    /// (<see cref="Batching.StepAlignment"/>); zero turns alignment off. Sessions that arrive milliseconds apart otherwise stay
+    /// that many steps apart to the end, and every pass mixes rows of different lengths and targets. Aligned, they run in
+    /// lockstep after the last arrival, at the cost of up to this much latency per session. On the H200, with step chains,
+    /// pass graphs sharing one pool and alignment skipping short runs of steps, the mixed benchmark at N = 64 reached 0.82 (B)
+    /// and 0.87 (L) of homogeneous batching against 0.65 unaligned (docs/benchmarks.md, twelfth session); hence on by default.
     /// </summary>
-    public TimeSpan StepAlignmentBudget { get; set; } = TimeSpan.Zero;
+    public TimeSpan StepAlignmentBudget { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How many steps behind a session may be and still be waited for (see <see cref="StepAlignmentBudget"/>).</summary>
     public int StepAlignmentWindow { get; set; } = 16;
+    /// <summary>
+    /// Fewest image steps a session must have left in a row (before its next sequence step or its plan's end) for alignment to
+    /// hold it. Waiting pays back over the steps then shared with others; a session a few steps from its end or from a sequence
+    /// step gains little, and holding it moves its work from while others are still arriving (when the device has room) to the
+    /// run's critical path. On the H200 the image→X sessions of the serving benchmark (three image steps, then a caption) were
+    /// gathered into two batches of 60–100 ms after the last arrival (docs/benchmarks.md, twelfth session).
+    /// </summary>
+    public int StepAlignmentMinSteps { get; set; } = 8;
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
     public int MaxQueuedJobs { get; set; } = 1024;
     /// <summary>Admission bound on registered (active) sessions.</summary>

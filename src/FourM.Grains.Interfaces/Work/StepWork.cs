@@ -48,6 +48,8 @@ public sealed record StepWork
     /// </summary>
     [Id(15)] public string? PlanShape { get; init; }
     [Id(16)] public int PlanStep { get; init; }
+    /// <summary>Steps in the session's plan (0: unknown): with <see cref="PlanStep"/>, how many are left to run in step with others.</summary>
+    [Id(17)] public int PlanSteps { get; init; }
 }
 
 /// <summary>The sample after a step (pixel arrays omitted: steps never change them) and engine timings.</summary>

@@ -41,7 +41,11 @@ public static class ServingSiloBuilderExtensions
             // Orleans' default storage serializer is JSON, which formatted every float of a session's pixel inputs on every
             // step (a third of the CPU tiny benchmark's managed time); the Orleans binary serializer keeps them as bytes.
             builder.Services.AddOptions<MemoryGrainStorageOptions>(options.StorageName)
-                .Configure<Serializer>((storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                .Configure<Serializer>((storage, serializer) =>
+                {
+                    storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                    storage.NumStorageGrains = options.InMemoryStorageGrains;
+                });
         }
 
         builder.ConfigureServices(services =>

@@ -41,7 +41,7 @@ public static class WorkMapping
 
     public static JobScheduling ToScheduling(StepWork work) =>
         new(work.SessionId, work.ModelId, (int)work.Priority, work.Deadline, work.StepsToSequence,
-            work.PlanShape is null ? null : new PlanProgress(work.PlanShape, work.PlanStep));
+            work.PlanShape is null ? null : new PlanProgress(work.PlanShape, work.PlanStep, work.PlanSteps));
 
     public static GenerationStepSpec ToSpec(StepSpec spec) =>
         new(spec.TargetModality, ToScheme(spec.Scheme), spec.NumTokens, spec.Temperature, spec.CfgScales, spec.CfgCondDomains);

@@ -29,8 +29,8 @@ public sealed class FourMModelLoader : IModelLoader
         if (layout != network.MlpLayout) network.MlpLayout = layout;
         // Sequence targets (captions, detections) end at the text tokenizer's sentinels.
         var generationNetwork = new FourMModelNetwork(network) { PacksEncoderTokens = model.PackedEncoder, DecoderPassGraphs = model.DecoderGraphsOn(torchDevice.type), EncoderPassGraphs = model.EncoderGraphsOn(torchDevice.type) };
-        if (generationNetwork.DecoderPassGraphs) generationNetwork.DecoderGraphCapacity = model.DecoderGraphCapacity;
-        if (generationNetwork.EncoderPassGraphs) generationNetwork.EncoderGraphCapacity = model.EncoderGraphCapacity;
+        if (generationNetwork.DecoderPassGraphs && model.DecoderGraphCapacity is { } decoderCapacity) generationNetwork.DecoderGraphCapacity = decoderCapacity;
+        if (generationNetwork.EncoderPassGraphs && model.EncoderGraphCapacity is { } encoderCapacity) generationNetwork.EncoderGraphCapacity = encoderCapacity;
         return new StepBatchRunner(generationNetwork,
             options: new StepRunnerOptions { AutoregressiveDecoding = model.AutoregressiveDecodingOn(torchDevice.type) },
             sentinelIds: TextTokenizerEncoder.Default.SentinelIds);

@@ -34,15 +34,18 @@ public sealed class ModelEntry
     /// (<see cref="Generation.Network.FourMModelNetwork.DecoderPassGraphs"/>; docs/generation.md). No effect off CUDA.
     /// </summary>
     public string DecoderGraphs { get; set; } = "auto";
-    /// <summary>Most decoder pass graphs kept per model on a CUDA device (each about 0.3 GB for 4M-B passes of 64 rows).</summary>
-    public int DecoderGraphCapacity { get; set; } = 16;
+    /// <summary>
+    /// Most decoder pass graphs kept per model on a CUDA device; null: the network's default (64 when the graphs share one
+    /// memory pool, which libtorch 2.11 offers; else 16, each graph then holding about 0.3 GB for 4M-B passes of 64 rows).
+    /// </summary>
+    public int? DecoderGraphCapacity { get; set; }
     /// <summary>
     /// <c>auto</c> or <c>on</c> (padded encoder passes replay CUDA graphs per shape bucket on CUDA), or <c>off</c>
     /// (<see cref="Generation.Network.FourMModelNetwork.EncoderPassGraphs"/>; docs/generation.md). No effect off CUDA.
     /// </summary>
     public string EncoderGraphs { get; set; } = "auto";
-    /// <summary>Most encoder pass graphs kept per model on a CUDA device.</summary>
-    public int EncoderGraphCapacity { get; set; } = 16;
+    /// <summary>Most encoder pass graphs kept per model on a CUDA device; null: the network's default (as for the decoder's).</summary>
+    public int? EncoderGraphCapacity { get; set; }
     /// <summary>Seed of random weights (<c>random:</c> sources only).</summary>
     public long Seed { get; set; }
     /// <summary>Optional sha256 per checkpoint file (e.g. <c>model.safetensors</c>), overriding the hub's digests.</summary>

@@ -513,6 +513,7 @@ public sealed class GenerationSessionGrain(
         StepsToSequence = _plan!.StepsToSequence(index),
         PlanShape = _plan.Shape,
         PlanStep = index,
+        PlanSteps = _plan.Steps.Count,
     };
 
     /// <summary>Participants' edits: the edited positions become visible inputs with the given ids.</summary>

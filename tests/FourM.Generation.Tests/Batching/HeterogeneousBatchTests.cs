@@ -161,6 +161,30 @@ public sealed class HeterogeneousBatchTests
     }
 
     [Fact]
+    public void Pass_graphs_refuse_a_second_thread_with_a_clear_error()
+    {
+        var network = new FourMModelNetwork(TinyModel.Instance);
+        var graphs = new EncoderPassGraphs(TinyModel.Instance) { RunBucketsEagerly = true };
+        network.UseEncoderGraphs(graphs);
+        var request = EightRequests()[0];
+        // The owning thread: this one.
+        new FourMGenerator(new StepBatchRunner(network)).Generate(request);
+        Exception? error = null;
+        var other = new Thread(() =>
+        {
+            try { new FourMGenerator(new StepBatchRunner(network)).Generate(request); }
+            catch (Exception ex) { error = ex; }
+        });
+        other.Start();
+        other.Join();
+        var refused = Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("one thread", refused.Message);
+        // The owner keeps working.
+        new FourMGenerator(new StepBatchRunner(network)).Generate(request);
+        network.UseEncoderGraphs(null);
+    }
+
+    [Fact]
     public void Same_seed_reproduces_and_another_seed_differs()
     {
         var request = EightRequests()[1];

@@ -118,6 +118,25 @@ public sealed class StepAlignmentTests
         Assert.Equal(["image"], Sessions(batcher.TryTake(now, out _)));
     }
 
+    [Theory]
+    // Three image steps, then a caption: too short a run of shared steps to be worth a wait (min 8).
+    [InlineData(3, 1, false)]
+    // Eight image steps still ahead of the sequence step: held.
+    [InlineData(8, 1, true)]
+    // No sequence step ahead, plan of 74 steps: at step 3, 71 steps left (held); at step 70, only 4 (not held).
+    [InlineData(JobScheduling.NoSequenceAhead, 3, true)]
+    [InlineData(JobScheduling.NoSequenceAhead, 70, false)]
+    public void Only_sessions_with_a_long_run_of_image_steps_ahead_are_held(int stepsToSequence, int leaderStep, bool held)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var batcher = Registered(Batcher(), now, "leader", "laggard");
+        QueuedJob Planned(string session, int step) =>
+            new StepQueuedJob(Jobs.Job(session, step), new JobScheduling(session, "m", 1, null, stepsToSequence, new PlanProgress(Shape, step, 74)));
+        batcher.Enqueue(Planned("leader", leaderStep), now);
+        batcher.Enqueue(Planned("laggard", leaderStep - 1), now);
+        Assert.Equal(held ? ["laggard"] : ["laggard", "leader"], Sessions(batcher.TryTake(now, out _)));
+    }
+
     [Fact]
     public void A_zero_budget_turns_alignment_off()
     {

@@ -213,4 +213,27 @@ public sealed class StepBatcherPolicyTests
         var later = start + Stopwatch.Frequency / 10;          // 100 ms on
         Assert.Single(batcher.TryTake(later, out _)!);
     }
+
+    [Theory]
+    [InlineData(4, true)]     // step 3 of 4 was its last: nothing more will come from it
+    [InlineData(10, false)]   // step 3 of 10: its next step is on its way, so the batch waits for it
+    public void A_session_whose_final_step_was_packed_no_longer_holds_the_barrier(int companionSteps, bool runsAtOnce)
+    {
+        var batcher = new StepBatcher(new EngineOptions { MaxQueueDelay = TimeSpan.FromSeconds(10) });
+        var now = Stopwatch.GetTimestamp();
+        batcher.RegisterSession("companion", "m", now);
+        batcher.RegisterSession("continuing", "m", now);
+        StepQueuedJob At(string session, int step, int steps) =>
+            new(Jobs.Job(session, step), new JobScheduling(session, "m", 1, null, JobScheduling.NoSequenceAhead, new PlanProgress("plan", step, steps)));
+        batcher.Enqueue(At("companion", 3, companionSteps), now);
+        batcher.Enqueue(At("continuing", 3, 10), now);
+        Assert.Equal(2, batcher.TryTake(now, out _)!.Count);   // the barrier: both were waiting
+
+        batcher.Enqueue(At("continuing", 4, 10), now);
+        var next = batcher.TryTake(now, out _);
+        Assert.Equal(runsAtOnce ? ["continuing"] : [], next?.Select(j => j.Scheduling.SessionId) ?? []);
+        Assert.Equal(runsAtOnce ? 1 : 0, batcher.FinishingSessions);
+        batcher.UnregisterSession("companion");
+        Assert.Equal(0, batcher.FinishingSessions);
+    }
 }

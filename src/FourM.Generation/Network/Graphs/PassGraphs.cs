@@ -19,12 +19,18 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
     private readonly Dictionary<(long, long, long), Entry> _entries = new();
     private readonly Device _device;
     private long _clock;
+    private GraphMemoryPool? _pool;
+    private bool _poolRequested;
 
     protected PassGraphs(Device device) => _device = device;
 
     /// <summary>
-    /// Most graphs kept. Each holds its pass's intermediates in a private pool: on an H200, ten graphs of 4M-B decoder passes
-    /// of up to 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each.
+    /// Most graphs kept: <see cref="SharedPoolCapacity"/> by default where the graphs share one memory pool, else
+    /// <see cref="PrivatePoolCapacity"/>. With private pools each graph holds its pass's intermediates: on an H200, ten graphs
+    /// of 4M-B decoder passes of up to 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each. Sharing one pool, they
+    /// need the largest pass's intermediates once plus each graph's output. Serving meets many shapes (rows and lengths vary
+    /// from batch to batch): with 16 graphs a served run at N = 64 captured about 20 encoder graphs anew and spent 0.1–0.2 s
+    /// capturing; with 128 (the default of 64 holds as many shapes as the run meets), none after the first run (docs/benchmarks.md, twelfth session).
     /// </summary>
     public int Capacity
     {
@@ -33,10 +39,36 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _capacity = value;   // a lower capacity evicts at the next capture
+            _capacitySet = true;
         }
     }
 
-    private int _capacity = 16;
+    private bool _capacitySet;
+
+    /// <summary>
+    /// Capture every graph into one shared memory pool where libtorch can make one (the default); false: a private pool per
+    /// graph, as before the twelfth session (and <see cref="PrivatePoolCapacity"/> graphs unless a capacity was set). Takes
+    /// effect at the first capture.
+    /// </summary>
+    public bool SharePool
+    {
+        get => _sharePool;
+        set
+        {
+            _sharePool = value;
+            if (!value && !_capacitySet) _capacity = PrivatePoolCapacity;
+        }
+    }
+
+    private bool _sharePool = true;
+
+    private int _capacity = CudaGraph.CanSharePools ? SharedPoolCapacity : PrivatePoolCapacity;
+
+    public const int SharedPoolCapacity = 64;
+    public const int PrivatePoolCapacity = 16;
+
+    /// <summary>Whether this instance's graphs share one memory pool (see <see cref="Capacity"/>); false before the first capture.</summary>
+    public bool SharesPool => _pool is not null;
 
     /// <summary>Why graphs are not used, once a capture failed (every pass then runs eagerly); null while they are.</summary>
     public string? Failure { get; private set; }
@@ -51,6 +83,10 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
     public long Replays { get; private set; }
     /// <summary>Passes run on a bucket's buffers (replays, or eager runs of <see cref="RunBucketsEagerly"/>).</summary>
     public long BucketedPasses { get; private set; }
+    /// <summary>Passes run eagerly while graphs are in use: a bucket's first sight, or a failed capture.</summary>
+    public long EagerPasses { get; private set; }
+    /// <summary>Host time spent capturing (issuing the captured pass and instantiating its graph).</summary>
+    public TimeSpan CaptureTime { get; private set; }
 
     /// <summary>Rows: powers of two up to 8, then multiples of 8, so batches whose row counts vary still meet graphs they can
     /// replay; a padded row is fully blocked and its output never read.</summary>
@@ -75,6 +111,7 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
     {
         bool graphs = CudaGraph.Unsupported is null;
         if (Failure is not null || (!graphs && !RunBucketsEagerly)) return eager();
+        CheckThread();
         if (!_entries.TryGetValue(key, out var entry))
         {
             // Buckets seen once hold no tensors; still, keep their count bounded when shapes never repeat.
@@ -82,6 +119,7 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
                 foreach (var stale in _entries.Where(e => e.Value.Graph is null).OrderBy(e => e.Value.LastUse).Take(Capacity).ToList())
                     _entries.Remove(stale.Key);
             _entries[key] = new Entry { LastUse = ++_clock };
+            EagerPasses++;
             return eager();
         }
         entry.LastUse = ++_clock;
@@ -94,7 +132,11 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
         }
         else
         {
-            if (entry.Graph is null && !Capture(entry, key, issue)) return eager();
+            if (entry.Graph is null && !Capture(entry, key, issue))
+            {
+                EagerPasses++;
+                return eager();
+            }
             entry.Graph!.Replay();
             Replays++;
         }
@@ -102,15 +144,38 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
         return read(entry.Output!);
     }
 
+    /// <summary>
+    /// Graphs, their buffers and their pool belong to the thread that first used them (the device's torch thread): issued from
+    /// two threads, one pass could refill a bucket's buffers while another replays it, and on the H200 such sharing ended in a
+    /// segmentation fault inside libtorch (docs/benchmarks.md, eleventh session). A clear error instead.
+    /// </summary>
+    private void CheckThread()
+    {
+        var current = Environment.CurrentManagedThreadId;
+        if (_ownerThread == 0) _ownerThread = current;
+        else if (_ownerThread != current)
+            throw new InvalidOperationException(
+                $"pass graphs are used from thread {current} but belong to thread {_ownerThread}: a network (and its graphs) must be used from one thread only; give each thread its own network");
+    }
+
+    private int _ownerThread;
+
     private bool Capture(Entry entry, (long, long, long) key, Func<TBuffers, Tensor> issue)
     {
         Evict();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!_poolRequested)
+        {
+            _pool = SharePool ? CudaGraph.NewSharedPool() : null;
+            _poolRequested = true;
+        }
         var graph = CudaGraph.TryCapture(_device.index < 0 ? 0 : _device.index, () =>
         {
             using var scope = NewDisposeScope();
             // The output is the graph's own allocation (in its private pool): replays write the next pass's result there.
             entry.Output = issue(entry.Buffers!).DetachFromDisposeScope();
-        }, out var failure);
+        }, out var failure, _pool);
+        CaptureTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (graph is null)
         {
             Failure = failure;

@@ -18,13 +18,30 @@ public sealed unsafe class CudaGraph : IDisposable
     /// <summary>Null when this process can capture graphs; else why not (CPU build, libtorch without the entry points).</summary>
     public static string? Unsupported => CudaGraphNative.Unavailable;
 
+    /// <summary>Whether <see cref="NewSharedPool"/> can make pools here.</summary>
+    public static bool CanSharePools => Unavailable is null && GraphPoolHandle != null;
+
+    /// <summary>
+    /// A new memory pool that captures given it share, or null where this libtorch cannot make one (each capture then gets
+    /// a private pool). Sharing is safe for graphs that are replayed one at a time on one stream and whose outputs are read
+    /// (copied out) before another graph of the pool is replayed: a graph's intermediates are dead once it ends, and its output
+    /// stays allocated, so no other capture is handed that memory (PyTorch's <c>torch.cuda.graph(pool=...)</c>).
+    /// </summary>
+    public static GraphMemoryPool? NewSharedPool()
+    {
+        if (!CanSharePools) return null;
+        var id = GraphPoolHandle();
+        return new GraphMemoryPool(id.First, id.Second);
+    }
+
     /// <summary>
     /// Captures the CUDA work <paramref name="issue"/> queues on device <paramref name="deviceIndex"/> (nothing runs while
     /// capturing). Returns null, with the reason in <paramref name="failure"/>, when capturing is unsupported or
     /// <paramref name="issue"/> failed (e.g. an operation that waits for the device); the device is left as it was and the same
     /// work can be issued eagerly instead.
     /// </summary>
-    public static CudaGraph? TryCapture(int deviceIndex, Action issue, out string? failure)
+    /// <param name="pool">The pool to allocate the capture's memory from (shared with other captures), or null for a private one.</param>
+    public static CudaGraph? TryCapture(int deviceIndex, Action issue, out string? failure, GraphMemoryPool? pool = null)
     {
         if (Unavailable is { } unavailable)
         {
@@ -42,7 +59,7 @@ public sealed unsafe class CudaGraph : IDisposable
         bool began = false;
         try
         {
-            CaptureBegin(graph, 0, 0, CaptureModeThreadLocal);
+            CaptureBegin(graph, pool?.First ?? 0, pool?.Second ?? 0, CaptureModeThreadLocal);
             began = true;
             issue();
             CaptureEnd(graph);
@@ -87,3 +104,6 @@ public sealed unsafe class CudaGraph : IDisposable
         _graph = IntPtr.Zero;
     }
 }
+
+/// <summary>The id of a CUDA graph memory pool that several captures share (<see cref="CudaGraph.NewSharedPool"/>).</summary>
+public sealed record GraphMemoryPool(ulong First, ulong Second);

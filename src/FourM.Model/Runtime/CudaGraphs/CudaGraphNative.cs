@@ -35,6 +35,15 @@ internal static unsafe class CudaGraphNative
         public long Id;
     }
 
+    /// <summary><c>at::cuda::MempoolId_t</c>, a <c>std::pair&lt;unsigned long long, unsigned long long&gt;</c>; (0, 0) asks
+    /// a capture for a private pool.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MempoolId
+    {
+        public ulong First;
+        public ulong Second;
+    }
+
     public static readonly delegate* unmanaged<IntPtr, byte, void> Construct;
     public static readonly delegate* unmanaged<IntPtr, void> Destruct;
     public static readonly delegate* unmanaged<IntPtr, ulong, ulong, int, void> CaptureBegin;
@@ -48,6 +57,10 @@ internal static unsafe class CudaGraphNative
     public static readonly delegate* unmanaged<IntPtr, IntPtr*, int> RawEndCapture;
     public static readonly delegate* unmanaged<IntPtr, int> RawGraphDestroy;
     public static readonly delegate* unmanaged<int> RawGetLastError;
+    /// <summary><c>at::cuda::graph_pool_handle()</c>: a new memory pool id that several captures can share (the one behind
+    /// <c>torch.cuda.graph_pool_handle()</c>). Optional: null where this libtorch does not export it (captures then get
+    /// private pools).</summary>
+    public static readonly delegate* unmanaged<MempoolId> GraphPoolHandle;
 
     /// <summary>Why graphs are unavailable in this process, or null when every entry point was found.</summary>
     public static readonly string? Unavailable;
@@ -77,6 +90,8 @@ internal static unsafe class CudaGraphNative
         RawGraphDestroy = (delegate* unmanaged<IntPtr, int>)Export(missing, cudaRuntime, "cudaGraphDestroy");
         RawGetLastError = (delegate* unmanaged<int>)Export(missing, cudaRuntime, "cudaGetLastError");
         if (missing.Count > 0) Unavailable = "missing entry points: " + string.Join(", ", missing);
+        else if (NativeLibrary.TryGetExport(torchCuda, "_ZN2at4cuda17graph_pool_handleEv", out var poolHandle))
+            GraphPoolHandle = (delegate* unmanaged<MempoolId>)poolHandle;
     }
 
     private static IntPtr Load(List<string> missing, params string[] names)

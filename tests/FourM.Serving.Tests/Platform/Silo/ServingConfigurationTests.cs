@@ -46,4 +46,16 @@ public sealed class ServingConfigurationTests
         Assert.False(Apply(("FourM:Serving:ChainSteps", "false")).ChainSteps);
         Assert.True(Apply(("FourM:Serving:ChainSteps", "true")).ChainSteps);
     }
+
+    [Fact]
+    public void Storage_grains_and_step_alignment_are_bound_with_their_defaults()
+    {
+        Assert.Equal(64, Apply().InMemoryStorageGrains);
+        Assert.Equal(16, Apply(("FourM:Serving:InMemoryStorageGrains", "16")).InMemoryStorageGrains);
+        Assert.Contains("InMemoryStorageGrains", Assert.Throws<ArgumentException>(() => Apply(("FourM:Serving:InMemoryStorageGrains", "0"))).Message);
+        Assert.Equal(8, Apply().Engine.StepAlignmentMinSteps);
+        Assert.Equal(TimeSpan.FromSeconds(1), Apply().Engine.StepAlignmentBudget);
+        Assert.Equal(TimeSpan.Zero, Apply(("FourM:Serving:Engine:StepAlignmentBudget", "00:00:00")).Engine.StepAlignmentBudget);
+        Assert.Equal(3, Apply(("FourM:Serving:Engine:StepAlignmentMinSteps", "3")).Engine.StepAlignmentMinSteps);
+    }
 }
