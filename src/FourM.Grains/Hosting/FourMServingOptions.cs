@@ -16,9 +16,9 @@ public sealed class FourMServingOptions
     public bool UseInMemoryStorage { get; set; } = true;
     /// <summary>
     /// Storage grains the in-memory provider spreads the sessions' state over (Orleans' default is 10). Every session writes its
-    /// state after every step, and each storage grain takes one write at a time: with 64 sessions at 60–70 steps a second each,
-    /// ten of them queued writes (a session's first write, which its start call awaits, took 25–63 ms on average and up to
-    /// 0.4 s on the H200; docs/benchmarks.md, twelfth session).
+    /// state after every step, and each storage grain takes one write at a time: with ten, a session's first write (which its
+    /// start call awaits) took 25–63 ms on average and up to 0.4 s on the H200 with 64 sessions stepping. More grains are
+    /// headroom; the benchmark's admission times did not change beyond their spread (docs/benchmarks.md, twelfth session).
     /// </summary>
     public int InMemoryStorageGrains { get; set; } = 64;
     public int MaxSessionsPerClient { get; set; } = 64;
