@@ -36,7 +36,7 @@ public sealed class EngineOptions
     /// (<see cref="Batching.StepAlignment"/>); zero turns alignment off. Sessions that arrive milliseconds apart otherwise stay
     /// that many steps apart to the end, and every pass mixes rows of different lengths and targets. Aligned, they run in
     /// lockstep after the last arrival, at the cost of up to this much latency per session. On the H200, with step chains,
-    /// pass graphs sharing one pool and alignment skipping short runs of steps, the mixed benchmark at N = 64 reached 0.82 (B)
+    /// pass graphs sharing one pool and alignment skipping short runs of steps, the mixed benchmark at N = 64 reached 0.77–0.82 (B)
     /// and 0.87–0.92 (L) of homogeneous batching against 0.65 unaligned (docs/benchmarks.md, twelfth session); hence on by default.
     /// </summary>
     public TimeSpan StepAlignmentBudget { get; set; } = TimeSpan.FromSeconds(1);

@@ -16,11 +16,18 @@ namespace FourM.Generation.Network;
 /// <typeparam name="TBuffers">A bucket's static inputs (what its graph reads).</typeparam>
 public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class, IDisposable
 {
+    public const int SharedPoolCapacity = 64;
+    public const int PrivatePoolCapacity = 16;
+
     private readonly Dictionary<(long, long, long), Entry> _entries = new();
     private readonly Device _device;
     private long _clock;
+    private int _capacity = CudaGraph.CanSharePools ? SharedPoolCapacity : PrivatePoolCapacity;
+    private bool _capacitySet;
+    private bool _sharePool = true;
     private GraphMemoryPool? _pool;
     private bool _poolRequested;
+    private int _ownerThread;
 
     protected PassGraphs(Device device) => _device = device;
 
@@ -30,7 +37,7 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
     /// of 4M-B decoder passes of up to 64 rows took 3.2 GB (docs/benchmarks.md), about 0.3 GB each. Sharing one pool, they
     /// need the largest pass's intermediates once plus each graph's output. Serving meets many shapes (rows and lengths vary
     /// from batch to batch): with 16 graphs a served run at N = 64 captured about 20 encoder graphs anew and spent 0.1–0.2 s
-    /// capturing; with 128 (the default of 64 holds as many shapes as the run meets), none after the first run (docs/benchmarks.md, twelfth session).
+    /// capturing; with 64, 0–3 after the first run (docs/benchmarks.md, twelfth session).
     /// </summary>
     public int Capacity
     {
@@ -42,8 +49,6 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
             _capacitySet = true;
         }
     }
-
-    private bool _capacitySet;
 
     /// <summary>
     /// Capture every graph into one shared memory pool where libtorch can make one (the default); false: a private pool per
@@ -59,13 +64,6 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
             if (!value && !_capacitySet) _capacity = PrivatePoolCapacity;
         }
     }
-
-    private bool _sharePool = true;
-
-    private int _capacity = CudaGraph.CanSharePools ? SharedPoolCapacity : PrivatePoolCapacity;
-
-    public const int SharedPoolCapacity = 64;
-    public const int PrivatePoolCapacity = 16;
 
     /// <summary>Whether this instance's graphs share one memory pool (see <see cref="Capacity"/>); false before the first capture.</summary>
     public bool SharesPool => _pool is not null;
@@ -157,8 +155,6 @@ public abstract class PassGraphs<TBuffers> : IPassGraphs where TBuffers : class,
             throw new InvalidOperationException(
                 $"pass graphs are used from thread {current} but belong to thread {_ownerThread}: a network (and its graphs) must be used from one thread only; give each thread its own network");
     }
-
-    private int _ownerThread;
 
     private bool Capture(Entry entry, (long, long, long) key, Func<TBuffers, Tensor> issue)
     {
