@@ -194,7 +194,7 @@ public sealed class BenchServingCommand : ICliCommand
             Console.WriteLine($"    mixed: {mixedGcLine}; homogeneous: {homogeneousGcLine}");
             Console.WriteLine("    " + meter.Timeline.Describe(mixed.Phases));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    admission (start call) p50 {Percentile(mixed.Admissions, 0.5) * 1000:0.0} ms, max {mixed.Admissions.Max() * 1000:0.0} ms; graphs in run: {graphsLine}"));
+                $"    admission (start call) p50 {BenchServingRow.Median(mixed.Admissions) * 1000:0.0} ms, max {mixed.Admissions.Max() * 1000:0.0} ms; graphs in run: {graphsLine}"));
             if (trace is not null)
                 foreach (var line in trace.Describe(mixed.Phases.Start)) Console.WriteLine(line);
             if (servedProfile is not null && baselineProfile is not null)
@@ -213,12 +213,6 @@ public sealed class BenchServingCommand : ICliCommand
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:0.0} s");
         Console.WriteLine(BenchServingRow.Ratios(rows.Where(r => r.Sessions == sessionCounts[^1]).ToList()));
         return 0;
-    }
-
-    private static double Percentile(IReadOnlyList<double> values, double quantile)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Clamp(Math.Round(quantile * (sorted.Length - 1)), 0, sorted.Length - 1)];
     }
 
     /// <returns>Wall time, per-session latencies and admission times (start call to its return, seconds), results, phases.</returns>

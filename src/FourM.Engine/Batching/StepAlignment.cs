@@ -86,7 +86,7 @@ public sealed class StepAlignment(EngineOptions options)
 
     /// <summary>Image steps the session has left before its next sequence step or its plan's end, this one included
     /// (<see cref="int.MaxValue"/> when neither is known).</summary>
-    internal static int StepsInARow(JobScheduling scheduling, PlanProgress progress) => scheduling.StepsToSequence switch
+    private static int StepsInARow(JobScheduling scheduling, PlanProgress progress) => scheduling.StepsToSequence switch
     {
         >= 0 and var steps => steps,
         _ when progress.Steps > 0 => progress.Steps - progress.Step,

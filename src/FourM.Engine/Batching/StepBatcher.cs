@@ -201,7 +201,10 @@ public sealed class StepBatcher(EngineOptions options)
 
     private bool IsLive(string modelId, string sessionId) =>
         _activeByModel.TryGetValue(modelId, out var sessions) && sessions.TryGetValue(sessionId, out var lastSeen) &&
-        !_finishing.Contains(sessionId) && IsLive(lastSeen, Stopwatch.GetTimestamp());
+        IsExpected(sessionId, lastSeen, Stopwatch.GetTimestamp());
+
+    /// <summary>Whether more work may still come from a registered session: seen within the lease, final step not yet packed.</summary>
+    private bool IsExpected(string sessionId, long lastSeen, long clock) => !_finishing.Contains(sessionId) && IsLive(lastSeen, clock);
 
     /// <summary>Sessions whose final step has been packed and that have not unregistered yet (diagnostics and tests).</summary>
     public int FinishingSessions => _finishing.Count;
@@ -241,7 +244,7 @@ public sealed class StepBatcher(EngineOptions options)
         var clock = Stopwatch.GetTimestamp();
         foreach (var (sessionId, (steps, queued)) in _approachingSequence)
         {
-            if (!sessions.TryGetValue(sessionId, out var lastSeen) || !IsLive(lastSeen, clock) || _finishing.Contains(sessionId)) continue;
+            if (!sessions.TryGetValue(sessionId, out var lastSeen) || !IsExpected(sessionId, lastSeen, clock)) continue;
             if (steps is null || period == 0 || queued + steps.Value * period <= holdEnds) return true;
         }
         return false;
@@ -265,7 +268,7 @@ public sealed class StepBatcher(EngineOptions options)
         var now = Stopwatch.GetTimestamp();
         foreach (var (sessionId, lastSeen) in sessions)
         {
-            if (!IsLive(lastSeen, now) || _finishing.Contains(sessionId)) continue;
+            if (!IsExpected(sessionId, lastSeen, now)) continue;
             if (_queuedPerSession.GetValueOrDefault(sessionId) == 0) return false;
         }
         return true;
