@@ -19,13 +19,15 @@ namespace FourM.Grains.Sessions;
 /// <summary>
 /// One generation session. Reentrant with an explicit state machine: the step loop runs as a background task on the
 /// activation's scheduler (one step in flight at a time), while Watch/Cancel/Edit/Status calls interleave with it.
-/// After every step the sample and the step index are persisted; a reactivated session continues from there. That write
+/// The request (with its resolved inputs) is stored once, at the start; after every step the sample's tokens and masks and the
+/// step index are persisted; a reactivated session continues from there. That write
 /// overlaps the next step (steps are deterministic, so resuming from one step earlier gives the same tokens), and writes are
 /// chained so that two never overlap (<see cref="Persist"/>).
 /// </summary>
 [Reentrant]
 public sealed class GenerationSessionGrain(
     [PersistentState("session", ServingStorage.Name)] IPersistentState<SessionState> persisted,
+    [PersistentState("inputs", ServingStorage.Name)] IPersistentState<SessionInputs> inputs,
     SessionPlannerAccessor planner,
     FourMServingOptions options,
     DeviceDirectory directory,
@@ -42,12 +44,14 @@ public sealed class GenerationSessionGrain(
     private bool _deactivating;
     private int? _resumedFromStep;
     private SessionPlan? _plan;
+    private SampleTensors? _pixelSource;
     private StepUpdate? _lastUpdate;
     private Task _lastWrite = Task.CompletedTask;
 
     private SessionDevices? _devices;
 
     private SessionState State => persisted.State;
+    private SessionRequest? Request => inputs.State.Request ?? State.LegacyRequest;
     private SessionDevices Devices => _devices ??= new(GrainFactory, directory, SessionId);
 
     /// <summary>The devices the session is admitted on; null before admission.</summary>
@@ -59,12 +63,12 @@ public sealed class GenerationSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Phase == SessionPhase.Running && State.Request is not null)
+        if (State.Phase == SessionPhase.Running && Request is not null)
         {
             // Reactivated mid-generation (deactivation, silo restart): continue at the persisted step.
             _resumedFromStep = State.CompletedSteps;
             logger.LogInformation("session {Session} resumes at step {Step}/{Total}", SessionId, State.CompletedSteps, State.TotalSteps);
-            try { await Devices.Admit(CurrentDevices!.Value, State.Request.ModelId); }
+            try { await Devices.Admit(CurrentDevices!.Value, Request.ModelId); }
             catch (ServingRejectedException ex) { logger.LogWarning("session {Session} resumes without a barrier slot: {Reason}", SessionId, ex.Message); }
             catch (Exception ex) when (DeviceLoss.IsDeviceLoss(ex, DevicesStillAnnounced(), cancelledByUs: false))
             {
@@ -116,14 +120,26 @@ public sealed class GenerationSessionGrain(
         }
 
         _plan = plan;
-        State.Request = request;
-        State.Sample = TensorMapping.ToTensors(plan.Initial);
+        inputs.State.Request = request;
+        State.Sample = TensorMapping.ToTensors(plan.Initial, includePixels: false);
         State.TotalSteps = plan.Steps.Count;
         State.CompletedSteps = 0;
         State.StartedAt = DateTimeOffset.UtcNow;
         State.Deadline = State.StartedAt + (request.Timeout ?? options.DefaultSessionTimeout);
         State.Phase = SessionPhase.Running;
-        await Persist(cancellationToken);
+        try
+        {
+            // Inputs first: a stored Running state always finds its request.
+            await inputs.WriteStateAsync(cancellationToken);
+            await Persist(cancellationToken);
+        }
+        catch
+        {
+            // Not started after all: give the slots back, so that the caller may retry.
+            State.Phase = SessionPhase.Created;
+            await ReleaseEverything();
+            throw;
+        }
         StartLoop();
         return Status();
     }
@@ -205,7 +221,7 @@ public sealed class GenerationSessionGrain(
         if (steps < 1) throw new ArgumentException($"diffusion steps must be at least 1 (got {steps})");
         var device = State.DecoderDevice ?? State.Device!;
         return _images.Get(output, steps, tokens => GrainFactory.GetGrain<IImageTokenizerGrain>(device)
-            .RenderPng(SessionId, modality, tokens, steps, State.Request!.Seed ?? 0, cancellationToken));
+            .RenderPng(SessionId, modality, tokens, steps, Request!.Seed ?? 0, cancellationToken));
     }
 
     public Task Subscribe(ISessionObserver observer)
@@ -228,7 +244,7 @@ public sealed class GenerationSessionGrain(
 
     private async Task RunLoop(CancellationToken cancellationToken)
     {
-        var request = State.Request!;
+        var request = Request!;
         try
         {
             _plan ??= planner.Planner.Plan(request);
@@ -388,7 +404,7 @@ public sealed class GenerationSessionGrain(
     {
         metrics.StepDuration.Record(wallMilliseconds);
         metrics.StepOverhead.Record(Math.Max(0, wallMilliseconds - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
-        State.Sample = TensorMapping.WithPixelsFrom(outcome.State, State.Sample!);
+        State.Sample = outcome.State;
         State.CompletedSteps = index + 1;
         _ = Persist();
         Publish(StepUpdateFor(step, outcome));
@@ -423,7 +439,7 @@ public sealed class GenerationSessionGrain(
 
     private async Task ReleaseEverything()
     {
-        var request = State.Request!;
+        var request = Request!;
         try
         {
             if (CurrentDevices is { } devices) await Devices.Release(devices);
@@ -499,7 +515,8 @@ public sealed class GenerationSessionGrain(
         JobId = $"{SessionId}#{index}",
         SessionId = SessionId,
         ModelId = request.ModelId,
-        State = sample,
+        // The stored sample leaves pixel inputs out; the device needs them.
+        State = TensorMapping.WithPixelsFrom(sample, PixelSource),
         Step = WorkMapping.ToSpec(step.Spec),
         Seed = step.Seed,
         TopK = step.Sampling.TopK,
@@ -515,6 +532,9 @@ public sealed class GenerationSessionGrain(
         PlanStep = index,
         PlanSteps = _plan.Steps.Count,
     };
+
+    /// <summary>Where a step's pixel inputs come from: the plan's initial sample, rebuilt from the stored request.</summary>
+    private SampleTensors PixelSource => _pixelSource ??= TensorMapping.ToTensors(_plan!.Initial);
 
     /// <summary>Participants' edits: the edited positions become visible inputs with the given ids.</summary>
     private void ApplyPendingEdits()
@@ -534,7 +554,7 @@ public sealed class GenerationSessionGrain(
         }
         State.AppliedEdits += State.PendingEdits.Count;
         State.PendingEdits.Clear();
-        State.Sample = TensorMapping.WithPixelsFrom(TensorMapping.ToTensors(sample), State.Sample!);
+        State.Sample = TensorMapping.ToTensors(sample, includePixels: false);
     }
 
     private static int RemainingTargets(SampleTensors sample, string target) =>
@@ -556,7 +576,7 @@ public sealed class GenerationSessionGrain(
         CompletedSteps = State.CompletedSteps,
         TotalSteps = State.TotalSteps,
         TokensUnmasked = outcome.TokensUnmasked,
-        TokenGrid = State.Request!.StreamTokenGrids
+        TokenGrid = Request!.StreamTokenGrids
             ? outcome.State.Modalities.FirstOrDefault(m => m.Modality == step.Spec.TargetDomain)?.Tokens
             : null,
     };

@@ -3,11 +3,18 @@ using FourM.Grains.Interfaces.Work;
 
 namespace FourM.Grains.Sessions;
 
-/// <summary>What a session persists after every step: enough to rebuild the plan and continue at the next step.</summary>
+/// <summary>
+/// What a session persists after every step: with its <see cref="SessionInputs"/> (stored once), enough to rebuild the plan and
+/// continue at the next step. The sample holds token grids and masks only; pixel inputs come back from the request.
+/// </summary>
 [GenerateSerializer, Alias("fourm.SessionState")]
 public sealed class SessionState
 {
-    [Id(0)] public SessionRequest? Request { get; set; }
+    /// <summary>
+    /// The request, in states written before it moved to <see cref="SessionInputs"/>: such a session still resumes. New states
+    /// leave it null.
+    /// </summary>
+    [Id(0)] public SessionRequest? LegacyRequest { get; set; }
     [Id(1)] public SampleTensors? Sample { get; set; }
     [Id(2)] public int CompletedSteps { get; set; }
     [Id(3)] public int TotalSteps { get; set; }

@@ -6,18 +6,34 @@ using FourM.Grains.Sessions;
 namespace FourM.Serving.Tests.Fakes;
 
 /// <summary>
-/// A small planner for the fake model: inputs are fully visible tokens; each target is an empty grid of a fixed length
+/// A small planner for the fake model: inputs are fully visible tokens or pixels (<see cref="PixelPatches"/> patches); each target is an empty grid of a fixed length
 /// per modality; a target's steps split its tokens evenly; step <c>i</c> of the plan is seeded <c>seed + i</c>.
 /// </summary>
 public sealed class FixedLengthPlanner : ISessionPlanner
 {
     public static int LengthOf(string modality) => modality == "caption" ? 12 : 16;
 
+    public const int PixelPatches = 4;
+
     public SessionPlan Plan(SessionRequest request)
     {
         var initial = new SampleState();
         foreach (var input in request.Inputs)
         {
+            if (input.Pixels is { } pixels)
+            {
+                // A pixel input is visible as a whole; the fake model reads the pixels themselves.
+                initial.Modalities.Add(new ModalityState
+                {
+                    Modality = input.Modality,
+                    Tokens = [],
+                    InputMask = new bool[PixelPatches],
+                    TargetMask = Enumerable.Repeat(true, PixelPatches).ToArray(),
+                    Pixels = pixels,
+                    PixelShape = input.PixelShape,
+                });
+                continue;
+            }
             var tokens = input.Tokens ?? throw new ArgumentException($"fake planner needs tokens for '{input.Modality}'");
             initial.Modalities.Add(new ModalityState
             {

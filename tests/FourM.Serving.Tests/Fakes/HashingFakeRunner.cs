@@ -4,7 +4,7 @@ namespace FourM.Serving.Tests.Fakes;
 
 /// <summary>
 /// A deterministic stand-in for the model (CPU CI): a step unmasks the scheme's number of target positions, chosen and
-/// filled by hashing the step seed, the position and a digest of the visible inputs (the "context"). A job's tokens
+/// filled by hashing the step seed, the position and a digest of the visible inputs and pixels (the "context"). A job's tokens
 /// therefore depend only on its own state and seed, never on its batch companions, like the real runner.
 /// Records batches and jobs; <see cref="Gate"/> can hold the device thread to test queueing and cancellation.
 /// </summary>
@@ -123,6 +123,8 @@ public sealed class HashingFakeRunner : IEncoderDecoderRunner
             foreach (var c in m.Modality) h = Mix(h, c, 1);
             for (var i = 0; i < m.InputMask.Length; i++)
                 if (!m.InputMask[i]) h = Mix(h, (ulong)i, i < m.Tokens.Length ? (ulong)m.Tokens[i] : 7);
+            if (m.Pixels is { } pixels)
+                foreach (var pixel in pixels) h = Mix(h, BitConverter.SingleToUInt32Bits(pixel), 3);
         }
         return h;
     }
