@@ -26,21 +26,6 @@ public static class DeviceArrays
 
     public static Tensor Copy(long[] data, Device device) => Copy(data, [data.LongLength], device);
 
-    /// <summary>
-    /// Rows of equal shape stacked into one (N, ..<paramref name="rowShape"/>) tensor on the device. The rows are stacked by
-    /// libtorch from views of the managed arrays, not concatenated into a managed array first: a batch of 224² images is
-    /// megabytes, which on the managed heap would be a large-object allocation per pass on the device thread, and those
-    /// trigger full collections.
-    /// </summary>
-    public static Tensor Stack(IReadOnlyList<float[]> rows, long[] rowShape, Device device)
-    {
-        using var scope = NewDisposeScope();
-        var stacked = rows.Count == 1
-            ? torch.tensor(rows[0], [1, .. rowShape]).clone()
-            : torch.stack(rows.Select(row => torch.tensor(row, rowShape)).ToArray());
-        return (device.type == DeviceType.CPU ? stacked : ToDevice(stacked, device)).MoveToOuterDisposeScope();
-    }
-
     private static Tensor ToDevice(Tensor host, Device device)
     {
         using (host)

@@ -42,8 +42,10 @@ public sealed class FourMModelNetwork(FourMModel model) : IGenerationNetwork
         bool checkedOnHost = false;
         if (states[0].Pixels is { } first)
         {
-            long[] rowShape = [.. states[0].PixelShape!.Select(x => (long)x)];
-            input = DeviceArrays.Stack(states.Select(s => s.Pixels!).ToList(), rowShape, Device).to(ComputeType);
+            var pixels = new float[batch * first.LongLength];
+            for (int i = 0; i < batch; i++) states[i].Pixels!.CopyTo(pixels, i * first.LongLength);
+            long[] shape = [batch, .. states[0].PixelShape!.Select(x => (long)x)];
+            input = DeviceArrays.Copy(pixels, shape, Device).to(ComputeType);
         }
         else
         {
