@@ -1,10 +1,8 @@
-using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Serving.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -16,34 +14,16 @@ namespace FourM.Serving.Tests.Cluster;
 /// </summary>
 public sealed class FailoverTests : IAsyncLifetime
 {
-    private const string Device = "cpu:0";
+    private const string Device = DurableStorageCluster.Device;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly Dictionary<string, FakeRunnerFactory> _factories = new(StringComparer.Ordinal);
     private readonly FixedLengthPlanner _planner = new();
     private readonly string _store = Guid.NewGuid().ToString("N");
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((siloOptions, silo) =>
-        {
-            var factory = Factory(siloOptions.SiloName);
-            silo.AddFourMServing(o =>
-            {
-                o.Devices.Add(Device);
-                o.UseInMemoryStorage = false;
-                o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(20);
-                o.RunnerFactory = _ => factory;
-                o.Planner = _ => _planner;
-            });
-            silo.Services.AddGrainStorage(ServingStorage.Name, (sp, _) => new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        await DeviceAnnouncements.WaitAsync(_cluster);
-    }
+    public async Task InitializeAsync() =>
+        _cluster = await DurableStorageCluster.StartAsync(2, Factory, _planner,
+            sp => new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store), TimeSpan.FromMilliseconds(20));
 
     public async Task DisposeAsync()
     {

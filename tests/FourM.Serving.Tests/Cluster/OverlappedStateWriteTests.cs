@@ -1,8 +1,6 @@
-using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Serving.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
@@ -16,7 +14,7 @@ namespace FourM.Serving.Tests.Cluster;
 /// </summary>
 public sealed class OverlappedStateWriteTests : IAsyncLifetime
 {
-    private const string Device = "cpu:0";
+    private const string Device = DurableStorageCluster.Device;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly FakeRunnerFactory _factory = new();
     private readonly FixedLengthPlanner _planner = new();
@@ -25,27 +23,9 @@ public sealed class OverlappedStateWriteTests : IAsyncLifetime
     private RunnerGate? _gate;
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddFourMServing(o =>
-            {
-                o.Devices.Add(Device);
-                o.UseInMemoryStorage = false;
-                o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(5);
-                o.RunnerFactory = _ => _factory;
-                o.Planner = _ => _planner;
-            });
-            silo.Services.AddGrainStorage(ServingStorage.Name, (sp, _) =>
-                _storage = new GatedGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        await DeviceAnnouncements.WaitAsync(_cluster);
-    }
+    public async Task InitializeAsync() =>
+        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner,
+            sp => _storage = new GatedGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)), TimeSpan.FromMilliseconds(5));
 
     public async Task DisposeAsync()
     {

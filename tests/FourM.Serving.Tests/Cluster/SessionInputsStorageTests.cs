@@ -1,11 +1,9 @@
-using FourM.Grains.Hosting;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Grains.Mapping;
 using FourM.Grains.Sessions;
 using FourM.Serving.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
@@ -20,7 +18,7 @@ namespace FourM.Serving.Tests.Cluster;
 /// </summary>
 public sealed class SessionInputsStorageTests : IAsyncLifetime
 {
-    private const string Device = "cpu:0";
+    private const string Device = DurableStorageCluster.Device;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly FakeRunnerFactory _factory = new();
     private readonly FixedLengthPlanner _planner = new();
@@ -28,27 +26,9 @@ public sealed class SessionInputsStorageTests : IAsyncLifetime
     private RecordingGrainStorage _storage = null!;
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddFourMServing(o =>
-            {
-                o.Devices.Add(Device);
-                o.UseInMemoryStorage = false;
-                o.Engine.MaxQueueDelay = TimeSpan.FromMilliseconds(5);
-                o.RunnerFactory = _ => _factory;
-                o.Planner = _ => _planner;
-            });
-            silo.Services.AddGrainStorage(ServingStorage.Name, (sp, _) =>
-                _storage = new RecordingGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        await DeviceAnnouncements.WaitAsync(_cluster);
-    }
+    public async Task InitializeAsync() =>
+        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner,
+            sp => _storage = new RecordingGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)), TimeSpan.FromMilliseconds(5));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
