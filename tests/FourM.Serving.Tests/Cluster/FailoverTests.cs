@@ -1,8 +1,6 @@
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Serving.Tests.Fakes;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -18,12 +16,10 @@ public sealed class FailoverTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly Dictionary<string, FakeRunnerFactory> _factories = new(StringComparer.Ordinal);
     private readonly FixedLengthPlanner _planner = new();
-    private readonly string _store = Guid.NewGuid().ToString("N");
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync() =>
-        _cluster = await DurableStorageCluster.StartAsync(2, Factory, _planner,
-            sp => new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store), TimeSpan.FromMilliseconds(20));
+        _cluster = await DurableStorageCluster.StartAsync(2, Factory, _planner, TimeSpan.FromMilliseconds(20));
 
     public async Task DisposeAsync()
     {

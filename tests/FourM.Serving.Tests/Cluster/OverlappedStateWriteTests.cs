@@ -1,7 +1,5 @@
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Serving.Tests.Fakes;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -18,14 +16,13 @@ public sealed class OverlappedStateWriteTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly FakeRunnerFactory _factory = new();
     private readonly FixedLengthPlanner _planner = new();
-    private readonly string _store = Guid.NewGuid().ToString("N");
     private GatedGrainStorage _storage = null!;
     private RunnerGate? _gate;
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync() =>
-        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner,
-            sp => _storage = new GatedGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)), TimeSpan.FromMilliseconds(5));
+        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner, TimeSpan.FromMilliseconds(5),
+            shared => _storage = new GatedGrainStorage(shared));
 
     public async Task DisposeAsync()
     {

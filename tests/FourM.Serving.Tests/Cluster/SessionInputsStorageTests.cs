@@ -3,8 +3,6 @@ using FourM.Grains.Interfaces.Sessions;
 using FourM.Grains.Mapping;
 using FourM.Grains.Sessions;
 using FourM.Serving.Tests.Fakes;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -22,13 +20,12 @@ public sealed class SessionInputsStorageTests : IAsyncLifetime
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly FakeRunnerFactory _factory = new();
     private readonly FixedLengthPlanner _planner = new();
-    private readonly string _store = Guid.NewGuid().ToString("N");
     private RecordingGrainStorage _storage = null!;
     private InProcessTestCluster _cluster = null!;
 
     public async Task InitializeAsync() =>
-        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner,
-            sp => _storage = new RecordingGrainStorage(new SharedGrainStorage(sp.GetRequiredService<DeepCopier>(), _store)), TimeSpan.FromMilliseconds(5));
+        _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner, TimeSpan.FromMilliseconds(5),
+            shared => _storage = new RecordingGrainStorage(shared));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -92,9 +89,8 @@ public sealed class SessionInputsStorageTests : IAsyncLifetime
             Deadline = DateTimeOffset.UtcNow.AddMinutes(5),
         };
         Assert.Contains(legacy.Sample.Modalities, m => m.Pixels is not null);
-        // Written as the durable store holds it: the silos share it by name.
-        var store = new SharedGrainStorage(_cluster.Silos[0].ServiceProvider.GetRequiredService<DeepCopier>(), _store);
-        await store.WriteStateAsync("session", session.GetGrainId(), new GrainState<SessionState>(legacy));
+        // Written straight into the store, as an earlier version left it.
+        await DurableStorageCluster.StorageOf(_cluster).WriteStateAsync("session", session.GetGrainId(), new GrainState<SessionState>(legacy));
 
         Assert.Equal(0, (await session.GetStatus()).ResumedFromStep);     // activates from the stored state
         var result = await session.WaitForCompletion().WaitAsync(Patience);
