@@ -11,7 +11,7 @@ namespace FourM.Generation.Steps;
 /// repeated once per guidance pass row, built with a handful of device calls per token: one token-embedding call per target
 /// modality and gathers through index tensors copied to the device once, before the first token.
 /// </summary>
-public sealed class AutoregressiveInputs
+public sealed class AutoregressiveInputs : IDisposable
 {
     public sealed record Job(string Target, Tensor PositionEmbeddings, int Budget, int PassCount);
 
@@ -22,14 +22,14 @@ public sealed class AutoregressiveInputs
     private readonly Tensor _positionIndex;  // (longest · jobs): row of _positions for (t, job)
     private readonly Tensor _rowJob;         // (rows): the job of each pass row
 
-    /// <summary>Index tensors live in the caller's dispose scope.</summary>
+    /// <summary>Owns its tensors (outside any dispose scope): they outlive the call that builds it; dispose it.</summary>
     public AutoregressiveInputs(IGenerationNetwork network, IReadOnlyList<Job> jobs)
     {
         _network = network;
         _jobs = jobs.Count;
         var byTarget = Enumerable.Range(0, jobs.Count).GroupBy(j => jobs[j].Target).ToList();
-        _targets = byTarget.Select(g => (g.Key, byTarget.Count == 1 ? null : (Tensor?)DeviceArrays.Copy(g.Select(j => (long)j).ToArray(), network.Device))).ToList();
-        _positions = torch.cat(jobs.Select(j => j.PositionEmbeddings).ToArray(), 0);
+        _targets = byTarget.Select(g => (g.Key, byTarget.Count == 1 ? null : (Tensor?)DeviceArrays.Copy(g.Select(j => (long)j).ToArray(), network.Device).DetachFromDisposeScope())).ToList();
+        _positions = torch.cat(jobs.Select(j => j.PositionEmbeddings).ToArray(), 0).DetachFromDisposeScope();
         int longest = jobs.Max(j => j.Budget);
         var index = new long[longest * jobs.Count];
         long start = 0;
@@ -38,8 +38,16 @@ public sealed class AutoregressiveInputs
             for (int t = 0; t < longest; t++) index[t * jobs.Count + j] = start + Math.Min(t, jobs[j].Budget - 1);
             start += jobs[j].Budget;
         }
-        _positionIndex = DeviceArrays.Copy(index, network.Device);
-        _rowJob = DeviceArrays.Copy(jobs.SelectMany((job, j) => Enumerable.Repeat((long)j, job.PassCount)).ToArray(), network.Device);
+        _positionIndex = DeviceArrays.Copy(index, network.Device).DetachFromDisposeScope();
+        _rowJob = DeviceArrays.Copy(jobs.SelectMany((job, j) => Enumerable.Repeat((long)j, job.PassCount)).ToArray(), network.Device).DetachFromDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, members) in _targets) members?.Dispose();
+        _positions.Dispose();
+        _positionIndex.Dispose();
+        _rowJob.Dispose();
     }
 
     /// <param name="last">(jobs) int64: each job's last token.</param>
