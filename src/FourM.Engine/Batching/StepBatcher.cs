@@ -41,6 +41,9 @@ public sealed class StepBatcher(EngineOptions options)
     // sequence hold and alignment stop waiting for them before they unregister (a round trip through their grain: on the
     // H200 the 32 image→X sessions that finished together held the next text→image batch back by the 25 ms queue delay).
     private readonly HashSet<string> _finishing = new(StringComparer.Ordinal);
+    // Sessions whose sequence step decodes across batches (DeviceEngine's sequence decodes): nothing comes from them until it
+    // ends, so nothing waits for them meanwhile.
+    private readonly HashSet<string> _decoding = new(StringComparer.Ordinal);
     // Weight of one round of steps (every registered session of the model stepping once) in the moving average. Each session's
     // interval counts 1/N of it: a single slow batch (a sequence decode holding the device) delays every session's next step,
     // and with a per-interval weight those N equal samples would replace the average outright.
@@ -66,6 +69,14 @@ public sealed class StepBatcher(EngineOptions options)
         _lastStepQueued.Remove(sessionId);
         _alignment.Forget(sessionId);
         _finishing.Remove(sessionId);
+        _decoding.Remove(sessionId);
+    }
+
+    /// <summary>A session's sequence step now decodes across batches (true) or has ended (false).</summary>
+    public void SetDecoding(string sessionId, bool decoding)
+    {
+        if (decoding) _decoding.Add(sessionId);
+        else _decoding.Remove(sessionId);
     }
 
     public void Enqueue(QueuedJob job, long now)
@@ -203,8 +214,9 @@ public sealed class StepBatcher(EngineOptions options)
         _activeByModel.TryGetValue(modelId, out var sessions) && sessions.TryGetValue(sessionId, out var lastSeen) &&
         IsExpected(sessionId, lastSeen, Stopwatch.GetTimestamp());
 
-    /// <summary>Whether more work may still come from a registered session: seen within the lease, final step not yet packed.</summary>
-    private bool IsExpected(string sessionId, long lastSeen, long clock) => !_finishing.Contains(sessionId) && IsLive(lastSeen, clock);
+    /// <summary>Whether more work may still come from a registered session: seen within the lease, final step not yet packed, not inside a sequence decode.</summary>
+    private bool IsExpected(string sessionId, long lastSeen, long clock) =>
+        !_finishing.Contains(sessionId) && !_decoding.Contains(sessionId) && IsLive(lastSeen, clock);
 
     /// <summary>Sessions whose final step has been packed and that have not unregistered yet (diagnostics and tests).</summary>
     public int FinishingSessions => _finishing.Count;

@@ -4,6 +4,7 @@ using FourM.Engine.Batching;
 using FourM.Engine.Metrics;
 using FourM.Engine.Runners;
 using FourM.Generation.Batching;
+using FourM.Generation.Steps;
 using FourM.ImageTokenizers.Imaging;
 using FourM.ImageTokenizers.Runtime;
 
@@ -33,6 +34,7 @@ public sealed class DeviceEngine : IDisposable
     private long _batches;
     private int _heldContexts;
     private readonly UnclaimedContexts _unclaimed = new();
+    private readonly SequenceDecodes _sequences = new();
     private double _meanBatchMilliseconds = 10;
 
     public DeviceEngine(string device, IRunnerFactory runnerFactory, EngineOptions options, ServingMetrics metrics,
@@ -54,7 +56,7 @@ public sealed class DeviceEngine : IDisposable
     public EngineLoad Snapshot()
     {
         lock (_gate)
-            return new EngineLoad(Device, _batcher.QueuedJobs, _batcher.QueuedRows, _runningJobs, _batcher.ActiveSessions,
+            return new EngineLoad(Device, _batcher.QueuedJobs, _batcher.QueuedRows, _runningJobs + _sequences.Jobs, _batcher.ActiveSessions,
                 _completedJobs, _batches, Volatile.Read(ref _heldContexts));
     }
 
@@ -264,19 +266,30 @@ public sealed class DeviceEngine : IDisposable
                 {
                     if (_stopping)
                     {
-                        foreach (var job in _batcher.DrainAll()) job.Fail(new OperationCanceledException($"device {Device} shut down"));
+                        var shutDown = new OperationCanceledException($"device {Device} shut down");
+                        foreach (var job in _batcher.DrainAll()) job.Fail(shutDown);
+                        _sequences.FailAll(shutDown, (job, error) => job.Fail(error));
                         foreach (var pending in _controlWork) pending();
                         return;
                     }
                     if (_controlWork.Count > 0) { control = _controlWork.Dequeue(); break; }
                     batch = _batcher.TryTake(Stopwatch.GetTimestamp(), out var wait);
                     if (batch is not null) { _runningJobs = batch.Count; break; }
+                    // Nothing to batch yet: the running sequence decodes use the time instead of waiting.
+                    if (_sequences.Any) break;
                     var timeout = wait is { } w ? (int)Math.Clamp(Math.Ceiling(w.TotalMilliseconds), 1, int.MaxValue) : Timeout.Infinite;
                     Monitor.Wait(_gate, timeout);
                 }
             }
             if (control is not null) { control(); continue; }
-            Run(batch!);
+            if (batch is null)
+            {
+                _sequences.IssueTokens(FailDecoding);
+                _sequences.CompleteFinished(CompleteDecoded, FailDecoding);
+                continue;
+            }
+            Run(batch);
+            if (_sequences.Any) _sequences.CompleteFinished(CompleteDecoded, FailDecoding);
             lock (_gate) _runningJobs = 0;
         }
     }
@@ -309,7 +322,34 @@ public sealed class DeviceEngine : IDisposable
 
     private void RunSteps(List<StepQueuedJob> batch, long started, int rows)
     {
-        var results = Runner(batch[0].Scheduling.ModelId).RunBatch(batch.Select(j => j.Job).ToList());
+        var runner = Runner(batch[0].Scheduling.ModelId);
+        IReadOnlyList<StepResult> results;
+        if (_options.InterleaveSequenceDecodes && runner is ISequenceDecodeRunner sequences)
+        {
+            // Sequence steps become a decode that runs across batches; this batch carries one token of every running decode.
+            var decoded = batch.Where(j => j.Job.Step.Scheme == DecodingScheme.Autoregressive && j.Chain is null).ToList();
+            if (decoded.Count > 0)
+            {
+                StartDecode(sequences, decoded, started, rows);
+                batch = batch.Except(decoded).ToList();
+            }
+            if (batch.Count == 0)
+            {
+                _sequences.IssueTokens(FailDecoding);
+                return;
+            }
+            try
+            {
+                results = sequences.RunBatch(batch.Select(j => j.Job).ToList(), () => _sequences.IssueTokens(FailDecoding));
+            }
+            catch (Exception ex)
+            {
+                // The image steps failed; the decodes started above go on.
+                foreach (var job in batch) job.Fail(ex);
+                return;
+            }
+        }
+        else results = runner.RunBatch(batch.Select(j => j.Job).ToList());
         CheckCount(results.Count, batch.Count, "RunBatch");
         var timingEnd = Stopwatch.GetTimestamp();
         List<StepQueuedJob>? continued = null;
@@ -333,6 +373,39 @@ public sealed class DeviceEngine : IDisposable
                 else if (next.Chain!.Current == next) _batcher.Enqueue(next, now);
             }
         }
+    }
+
+    /// <summary>Starts the decode of sequence steps packed together; a start that fails fails them.</summary>
+    private void StartDecode(ISequenceDecodeRunner runner, List<StepQueuedJob> jobs, long started, int rows)
+    {
+        SequenceDecode decode;
+        try
+        {
+            decode = runner.StartSequences(jobs.Select(j => j.Job).ToList());
+        }
+        catch (Exception ex)
+        {
+            foreach (var job in jobs) job.Fail(ex);
+            return;
+        }
+        _sequences.Add(decode, jobs, started, rows);
+        lock (_gate)
+            foreach (var job in jobs) _batcher.SetDecoding(job.Scheduling.SessionId, true);
+    }
+
+    private void CompleteDecoded(StepQueuedJob job, StepResult result, long started, int rows)
+    {
+        lock (_gate) _batcher.SetDecoding(job.Scheduling.SessionId, false);
+        CheckJobId(result.JobId, job.Job.JobId);
+        _metrics.TokensDecoded.Add(result.TokensUnmasked);
+        job.Complete((result, Timing(job, started, Stopwatch.GetTimestamp(), rows)));
+        Completed(job);
+    }
+
+    private void FailDecoding(StepQueuedJob job, Exception error)
+    {
+        lock (_gate) _batcher.SetDecoding(job.Scheduling.SessionId, false);
+        job.Fail(error);
     }
 
     private void RunEncodes(List<EncodeQueuedJob> batch, long started, int rows)

@@ -13,7 +13,7 @@ namespace FourM.Generation.Batching;
 /// generator (seeded with <see cref="StepJob.Seed"/>) in the reference's order, so its tokens are the same alone or batched,
 /// and at batch 1 on CPU they equal the reference's.
 /// </summary>
-public sealed class StepBatchRunner : IEncoderDecoderRunner
+public sealed class StepBatchRunner : IEncoderDecoderRunner, ISequenceDecodeRunner
 {
     private readonly IGenerationNetwork _network;
     private readonly ModalityCatalog _catalog;
@@ -40,12 +40,31 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
     /// <summary>Contexts currently held on the device (encoded, not yet decoded or released).</summary>
     public int PendingContexts => _store.Count;
 
-    public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs)
+    public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs) => RunBatch(jobs, whileDeviceWorks: null);
+
+    public IReadOnlyList<StepResult> RunBatch(IReadOnlyList<StepJob> jobs, Action? whileDeviceWorks)
     {
         var handles = EncodeBatch(jobs);
-        var results = DecodeBatch(jobs.Zip(handles).ToList());
+        var results = DecodeBatch(jobs.Zip(handles).ToList(), whileDeviceWorks);
         _options.Profile?.EndStep();
         return results;
+    }
+
+    public SequenceDecode StartSequences(IReadOnlyList<StepJob> jobs)
+    {
+        if (jobs.Any(j => j.Step.Scheme != DecodingScheme.Autoregressive))
+            throw new ArgumentException("only autoregressive steps decode as sequences", nameof(jobs));
+        var handles = EncodeBatch(jobs);
+        try
+        {
+            using var inference = torch.inference_mode();
+            return _autoregressive.Start(jobs.Zip(handles, (job, handle) => (job, _store.Get(handle))).ToList());
+        }
+        finally
+        {
+            // The decode keeps its own padded copies of the contexts.
+            foreach (var handle in handles) _store.Release(handle);
+        }
     }
 
     public IReadOnlyList<ContextHandle> EncodeBatch(IReadOnlyList<StepJob> jobs)
@@ -70,7 +89,9 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
         return handles;
     }
 
-    public IReadOnlyList<StepResult> DecodeBatch(IReadOnlyList<(StepJob Job, ContextHandle Context)> work)
+    public IReadOnlyList<StepResult> DecodeBatch(IReadOnlyList<(StepJob Job, ContextHandle Context)> work) => DecodeBatch(work, whileDeviceWorks: null);
+
+    private IReadOnlyList<StepResult> DecodeBatch(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, Action? whileDeviceWorks)
     {
         using var inference = torch.inference_mode();
         var results = new StepResult?[work.Count];
@@ -82,7 +103,9 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
             for (int i = 0; i < work.Count; i++)
                 (work[i].Job.Step.Scheme == DecodingScheme.Autoregressive ? sequence : image).Add(i);
             _options.Profile?.Start();
-            DecodeImageSteps(work, image, results);
+            var called = false;
+            DecodeImageSteps(work, image, results, whileDeviceWorks is null ? null : () => { called = true; whileDeviceWorks(); });
+            if (whileDeviceWorks is not null && !called) whileDeviceWorks();
             if (sequence.Count > 0)
             {
                 var arResults = _autoregressive.Run(sequence.Select(i => (work[i].Job, _store.Get(work[i].Context))).ToList());
@@ -109,7 +132,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
 
     public void ReleaseContext(ContextHandle handle) => _store.Release(handle);
 
-    private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results)
+    private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results, Action? beforeReadback)
     {
         var active = new List<int>();
         foreach (var i in indices)
@@ -150,7 +173,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner
                 // Diagnostics only: the observer wants host positions, which costs a sync per job.
                 _options.ImageLogitsObserver?.Invoke(jobs[j], positions[j].cpu().data<long>().ToArray(), guided[j]);
             }
-            var completed = ImageStep.Complete(jobs, positions, guided, randoms);
+            var completed = ImageStep.Complete(jobs, positions, guided, randoms, beforeReadback);
             for (int j = 0; j < jobs.Count; j++) results[active[j]] = completed[j];
             _options.Profile?.Mark(StepProfile.Sampling);
         }

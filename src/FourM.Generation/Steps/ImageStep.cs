@@ -108,9 +108,11 @@ public static class ImageStep
     /// <summary>
     /// Samples from each job's guided logits (K, V) and writes the chosen tokens into a copy of the job's sample (and of its
     /// weighted conditions). MaskGIT keeps the <c>num_tokens</c> samples of highest probability; ROAR keeps them all. All
-    /// jobs' choices come back to the host in one copy.
+    /// jobs' choices come back to the host in one copy; <paramref name="beforeReadback"/> runs just before it, while the device
+    /// still works on the step.
     /// </summary>
-    public static StepResult[] Complete(IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions, IReadOnlyList<Tensor> logits, IReadOnlyList<JobRandom> randoms)
+    public static StepResult[] Complete(IReadOnlyList<StepJob> jobs, IReadOnlyList<Tensor> positions, IReadOnlyList<Tensor> logits, IReadOnlyList<JobRandom> randoms,
+        Action? beforeReadback = null)
     {
         using var scope = NewDisposeScope();
         var sampled = RowSampler.Sample(jobs.Select((job, j) => new RowSampler.Rows(
@@ -132,7 +134,9 @@ public static class ImageStep
                 parts.Add(positions[j]);
             }
         }
-        var host = torch.cat(parts, 0).cpu().data<long>().ToArray();
+        var chosen = torch.cat(parts, 0);
+        beforeReadback?.Invoke();
+        var host = chosen.cpu().data<long>().ToArray();
         var results = new StepResult[jobs.Count];
         int at = 0;
         for (int j = 0; j < jobs.Count; j++)

@@ -59,6 +59,8 @@ public sealed class SequenceDecode : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Done) throw new InvalidOperationException("the decode has drawn every token");
+        // Its KV caches are inference tensors, updated in place: only allowed in inference mode.
+        using var inference = torch.inference_mode();
         using var tokenScope = NewDisposeScope();
         // A NaN row's id is −1 until the next host check fails its job; it must not reach the embedding (on a GPU, a
         // device-side assert that would take every session on the device down with it).

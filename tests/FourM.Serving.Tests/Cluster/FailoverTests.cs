@@ -14,6 +14,9 @@ public sealed class FailoverTests : IAsyncLifetime
 {
     private const string Device = DurableStorageCluster.Device;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    // Orleans places a new activation by the silos' load statistics, which refresh periodically: under a loaded test run,
+    // back-to-back attempts all went to one silo (40 in 150 ms).
+    private static readonly TimeSpan PlacementRetryDelay = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<string, FakeRunnerFactory> _factories = new(StringComparer.Ordinal);
     private readonly FixedLengthPlanner _planner = new();
     private InProcessTestCluster _cluster = null!;
@@ -99,6 +102,7 @@ public sealed class FailoverTests : IAsyncLifetime
             var status = await session.Start(request);
             if (await HostOf(session) != DeviceAddress.Parse(status.Device!).Silo) return (id, session, request, status);
             await session.Cancel();
+            await Task.Delay(PlacementRetryDelay);
         }
         throw new InvalidOperationException("no session landed away from its device in 40 attempts");
     }
@@ -112,6 +116,7 @@ public sealed class FailoverTests : IAsyncLifetime
             await session.Start(request with { ClientId = $"pinned-client-{attempt}" });
             if (await HostOf(session) != silo) return (id, session);
             await session.Cancel();
+            await Task.Delay(PlacementRetryDelay);
         }
         throw new InvalidOperationException("no session landed away from the pinned device's silo in 40 attempts");
     }
