@@ -18,7 +18,7 @@ namespace FourM.Cli.Commands;
 public sealed class BenchServingCommand : ICliCommand
 {
     public IReadOnlyList<string> Path => ["bench", "serving"];
-    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 1000] [--align-window 16] [--align-min-steps 8] [--lanes 8] [--chains on|off] [--profile] [--batch-trace] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off] [--graph-capacity 64] [--graph-pool shared|private]";
+    public string Usage => "bench serving --model <path|tiny|B|L> [--sessions 1,8,32,64] [--device cpu|cuda] [--dtype fp32|bf16] [--workload mixed|t2i|rgb2x] [--stagger-ms 5] [--max-rows 128] [--max-delay-ms 25] [--threads N] [--seed 1000] [--warmup-sessions <cuda: max N, cpu: 0>] [--mode fused|colocated|disaggregated] [--repeats <cuda: 3, cpu: 1>] [--sequential-sample 8] [--length-buckets on|off] [--ar-hold-ms 1000] [--align-ms 1000] [--align-window 16] [--align-min-steps 8] [--lanes 8] [--chains on|off] [--interleave-sequences on|off] [--profile] [--batch-trace] [--pass-cost-tokens N] " + NumericsOptions.Usage + " [--packed on|off] [--ar-decoding graphs|growing|preallocated] [--decoder-graphs on|off] [--encoder-graphs on|off] [--graph-capacity 64] [--graph-pool shared|private]";
     public string Summary => "serving throughput/latency through Orleans vs sequential and homogeneous generator batching";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
@@ -57,6 +57,12 @@ public sealed class BenchServingCommand : ICliCommand
             "on" => true,
             "off" => false,
             var other => throw new UsageException($"--chains must be on or off, got '{other}'"),
+        };
+        var interleave = cl.Get("interleave-sequences", engineDefaults.InterleaveSequenceDecodes ? "on" : "off") switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new UsageException($"--interleave-sequences must be on or off, got '{other}'"),
         };
         var lengthBuckets = cl.Get("length-buckets", engineDefaults.BucketByLength ? "on" : "off") switch
         {
@@ -107,7 +113,7 @@ public sealed class BenchServingCommand : ICliCommand
         var arDecoding = NumericsOptions.Autoregressive(cl) ?? new StepRunnerOptions().AutoregressiveDecoding;
         var baselineRunner = new StepBatchRunner(baselineNetwork, options: new StepRunnerOptions { Profile = baselineProfile, PassCostTokens = passCost, AutoregressiveDecoding = arDecoding });
         Console.WriteLine($"bench serving: model={modelSpec} (dim {model.Config.Dim}, depth {model.Config.EncoderDepth}+{model.Config.DecoderDepth}) device={deviceKind} dtype={dtype} " +
-                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow}/min{alignMinSteps} lanes={lanes} chains={(chainSteps ? "on" : "off")} length-buckets={(lengthBuckets ? "on" : "off")} " +
+                          $"sessions={string.Join(',', sessionCounts)} workload={workloadKind} mode={mode} attention={model.Kernel} mlp={model.MlpLayout} packed={network.PacksEncoderTokens} autoregressive={NumericsOptions.Describe(arDecoding, device.type)} decoder-graphs={network.DecoderPassGraphs} encoder-graphs={network.EncoderPassGraphs} stagger={stagger.TotalMilliseconds}ms max-rows={maxRows} max-delay={maxDelay.TotalMilliseconds}ms ar-hold={arHold.TotalMilliseconds}ms align={alignBudget.TotalMilliseconds}ms/{alignWindow}/min{alignMinSteps} lanes={lanes} chains={(chainSteps ? "on" : "off")} interleave-sequences={(interleave ? "on" : "off")} length-buckets={(lengthBuckets ? "on" : "off")} " +
                           $"threads={torch.get_num_threads()} machine={Environment.MachineName} cores={Environment.ProcessorCount} date={DateTime.UtcNow:yyyy-MM-dd HH:mm}Z");
 
         var deviceName = $"{deviceKind}:0";
@@ -125,6 +131,7 @@ public sealed class BenchServingCommand : ICliCommand
             o.MaxQueueDelay = maxDelay;
             o.BucketByLength = lengthBuckets;
             o.AutoregressiveHold = arHold;
+            o.InterleaveSequenceDecodes = interleave;
             o.StepAlignmentBudget = alignBudget;
             o.StepAlignmentWindow = alignWindow;
             o.StepAlignmentMinSteps = alignMinSteps;
