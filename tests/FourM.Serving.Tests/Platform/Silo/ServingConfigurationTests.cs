@@ -48,7 +48,7 @@ public sealed class ServingConfigurationTests
     }
 
     [Fact]
-    public void Storage_grains_and_step_alignment_are_bound_with_their_defaults()
+    public void Storage_grains_step_alignment_and_sequence_interleaving_are_bound_with_their_defaults()
     {
         Assert.Equal(64, Apply().InMemoryStorageGrains);
         Assert.Equal(16, Apply(("FourM:Serving:InMemoryStorageGrains", "16")).InMemoryStorageGrains);
@@ -57,5 +57,7 @@ public sealed class ServingConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(1), Apply().Engine.StepAlignmentBudget);
         Assert.Equal(TimeSpan.Zero, Apply(("FourM:Serving:Engine:StepAlignmentBudget", "00:00:00")).Engine.StepAlignmentBudget);
         Assert.Equal(3, Apply(("FourM:Serving:Engine:StepAlignmentMinSteps", "3")).Engine.StepAlignmentMinSteps);
+        Assert.False(Apply().Engine.InterleaveSequenceDecodes);
+        Assert.True(Apply(("FourM:Serving:Engine:InterleaveSequenceDecodes", "true")).Engine.InterleaveSequenceDecodes);
     }
 }
