@@ -1,9 +1,7 @@
 using FourM.Generation.Batching;
 using FourM.Generation.Modalities;
 using FourM.Generation.Network;
-using FourM.Generation.Sampling;
 using FourM.Generation.Sequences;
-using FourM.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

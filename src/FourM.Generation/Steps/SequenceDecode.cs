@@ -87,7 +87,11 @@ public sealed class SequenceDecode : IDisposable
     }
 
     /// <summary>Copies the tokens drawn since the last check (one device→host copy, a wait for the device) and marks jobs whose output now holds their end token.</summary>
-    public void CheckEnded() => CopyGenerated(markEnded: true);
+    public void CheckEnded()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CopyGenerated(markEnded: true);
+    }
 
     /// <summary>The last copy and every job's result, in <see cref="Jobs"/> order.</summary>
     public IReadOnlyList<StepResult> Finish()
@@ -102,7 +106,7 @@ public sealed class SequenceDecode : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        DisposePending(keep: null);
+        DisposePending();
         _last.Dispose();
         _start.Dispose();
         _inputs.Dispose();
@@ -160,17 +164,17 @@ public sealed class SequenceDecode : IDisposable
                     RowSampler.CheckDrawn(_decodings[j].Job.JobId, _decodings[j].Job.Step.TargetDomain, [id]);
                     _decodings[j].Generated.Add(id);
                 }
-        // The newest token tensor is the next token's input.
-        DisposePending(keep: _last);
+        DisposePending();
         if (!markEnded) return;
         foreach (var d in _decodings)
             if (!d.Finished && d.Generated.Contains(d.End)) d.Finished = true;
     }
 
-    private void DisposePending(Tensor? keep)
+    /// <summary>Frees the token tensors already copied, but the newest: it is the next token's input.</summary>
+    private void DisposePending()
     {
         foreach (var (tokens, _) in _pending)
-            if (!ReferenceEquals(tokens, keep) && !ReferenceEquals(tokens, _last)) tokens.Dispose();
+            if (!ReferenceEquals(tokens, _last)) tokens.Dispose();
         _pending.Clear();
     }
 
