@@ -14,7 +14,8 @@ namespace FourM.Engine.Engine;
 /// Owns one device: a dedicated thread runs every model call for it (TorchSharp calls block their thread, so they never
 /// run on the Orleans scheduler). Grains submit jobs and await completions; the thread forms batches across sessions
 /// with <see cref="StepBatcher"/>, runs them, and completes each job. Cancelled jobs are dropped before packing; a
-/// cancelled job already running is abandoned (its result is discarded, its context released).
+/// cancelled job already running is abandoned (its result is discarded, its context released). With
+/// <see cref="EngineOptions.InterleaveSequenceDecodes"/>, sequence steps decode across later batches (<see cref="SequenceDecodes"/>).
 /// </summary>
 public sealed class DeviceEngine : IDisposable
 {
@@ -284,8 +285,11 @@ public sealed class DeviceEngine : IDisposable
             if (control is not null) { control(); continue; }
             if (batch is null)
             {
+                var started = Stopwatch.GetTimestamp();
                 _sequences.IssueTokens(FailDecoding);
                 _sequences.CompleteFinished(CompleteDecoded, FailDecoding);
+                // Device time like a batch's (the serving benchmark's busy share adds these up).
+                _metrics.ForwardDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", "SequenceToken"));
                 continue;
             }
             Run(batch);
