@@ -1,8 +1,12 @@
+using FourM.Grains.Hosting;
+using FourM.Grains.Interfaces.Admission;
 using FourM.Grains.Interfaces.Devices;
 using FourM.Grains.Interfaces.Sessions;
 using FourM.Grains.Mapping;
 using FourM.Grains.Sessions;
 using FourM.Serving.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using Xunit;
 
@@ -21,11 +25,16 @@ public sealed class SessionInputsStorageTests : IAsyncLifetime
     private readonly FakeRunnerFactory _factory = new();
     private readonly FixedLengthPlanner _planner = new();
     private RecordingGrainStorage _storage = null!;
+    private FaultyGrainStorage _faults = null!;
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         _cluster = await DurableStorageCluster.StartAsync(1, _ => _factory, _planner, TimeSpan.FromMilliseconds(5),
-            shared => _storage = new RecordingGrainStorage(shared));
+            shared => _storage = new RecordingGrainStorage(_faults = new FaultyGrainStorage(shared)));
+        // The silo builds its storage on first use; build it now, so that a test can arm a fault before any session writes.
+        _cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ServingStorage.Name);
+    }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -96,6 +105,28 @@ public sealed class SessionInputsStorageTests : IAsyncLifetime
         var result = await session.WaitForCompletion().WaitAsync(Patience);
         Assert.Equal(SessionPhase.Completed, result.Status.Phase);
         AssertTokens(ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, "pixels-legacy"), result);
+    }
+
+    [Theory]
+    [InlineData("inputs")]
+    [InlineData("session")]
+    public async Task A_start_whose_state_cannot_be_stored_gives_its_slots_back_and_can_be_retried(string failingState)
+    {
+        var request = PixelsToTwoTargets(seed: 13, pixelSign: 1) with { ClientId = $"unstored-{failingState}" };
+        var session = _cluster.Client.GetGrain<IGenerationSessionGrain>($"pixels-unstored-{failingState}");
+        var device = _cluster.Client.GetGrain<IDeviceGrain>(new DeviceAddress(_cluster.Silos[0].Name, Device).ToString());
+        _faults.FailNextWriteOf(failingState);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => session.Start(request));
+        Assert.Equal(SessionPhase.Created, (await session.GetStatus()).Phase);
+        Assert.Equal(0, await _cluster.Client.GetGrain<IClientQuotaGrain>(request.ClientId).ActiveSessions());
+        Assert.Equal(0, (await device.GetLoad()).ActiveSessions);
+
+        // The store is back: the same session starts again and generates the tokens of the in-process path.
+        Assert.Equal(SessionPhase.Running, (await session.Start(request)).Phase);
+        var result = await session.WaitForCompletion().WaitAsync(Patience);
+        Assert.Equal(SessionPhase.Completed, result.Status.Phase);
+        AssertTokens(ReferenceGeneration.Run(_planner, new HashingFakeRunner(), request, $"pixels-unstored-{failingState}"), result);
     }
 
     /// <summary>Pixels (3×4×4, signed by <paramref name="pixelSign"/>) → depth in two steps → normals in two steps.</summary>
