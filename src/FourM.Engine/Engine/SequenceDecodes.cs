@@ -9,7 +9,8 @@ namespace FourM.Engine.Engine;
 /// The sequence decodes a device engine runs across its batches (<see cref="EngineOptions.InterleaveSequenceDecodes"/>): each
 /// holds the autoregressive steps packed together, issues one token per call of <see cref="IssueTokens"/> (while the device
 /// works on a batch's image step, or alone when nothing is queued) and completes its jobs once every one has ended. A decode
-/// that fails fails only its own jobs. Device-thread only, like every torch call of the engine.
+/// that fails fails only its own jobs; one whose jobs were all cancelled (their sessions gave up) stops at its next token.
+/// Device-thread only, like every torch call of the engine.
 /// </summary>
 internal sealed class SequenceDecodes
 {
@@ -35,6 +36,12 @@ internal sealed class SequenceDecodes
         foreach (var running in _running.ToList())
         {
             if (running.Decode.Done) continue;
+            if (running.Jobs.All(job => job.IsCompleted))
+            {
+                // Nobody waits for its tokens any more: free the device of it.
+                End(running, job => fail(job, new OperationCanceledException("every job of the sequence decode was cancelled")));
+                continue;
+            }
             try { running.Decode.IssueToken(); }
             catch (Exception ex) { End(running, job => fail(job, ex)); }
         }

@@ -94,4 +94,41 @@ public sealed class SequenceDecodeEngineTests
         else Assert.True(imageStepsBeforeCaption <= 1, $"completion order: {string.Join(", ", order)}");
         Assert.Equal(0, engine.Snapshot().RunningJobs);
     }
+
+    [Fact]
+    public async Task A_cancelled_sequence_step_stops_decoding_at_its_next_token()
+    {
+        using var metrics = new ServingMetrics();
+        using var firstToken = new SemaphoreSlim(0);
+        using var resume = new SemaphoreSlim(0);
+        var drawn = new ConcurrentQueue<int>();
+        // The engine thread waits inside the first token until the test has cancelled the job.
+        var runner = new StepBatchRunner(new FourMModelNetwork(Model.Value), options: new StepRunnerOptions
+        {
+            TokenLogitsObserver = (_, token, _) =>
+            {
+                drawn.Enqueue(token);
+                if (token != 0) return;
+                firstToken.Release();
+                resume.Wait(TimeSpan.FromSeconds(30));
+            },
+        });
+        using var engine = new DeviceEngine("cpu:0", new DelegateRunnerFactory((_, _) => runner),
+            new EngineOptions { MaxQueueDelay = TimeSpan.Zero, InterleaveSequenceDecodes = true }, metrics);
+        using var cancellation = new CancellationTokenSource();
+
+        var caption = engine.SubmitStep(new GenerationSession(Caption()).NextJob(), new JobScheduling("caption", "m", 1, null), cancellation.Token);
+        Assert.True(await firstToken.WaitAsync(TimeSpan.FromSeconds(30)));
+        cancellation.Cancel();
+        resume.Release();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => caption);
+        for (var waited = 0; engine.Snapshot().RunningJobs > 0; waited += 10)
+        {
+            Assert.True(waited < 30_000, "the cancelled decode still runs");
+            await Task.Delay(10);
+        }
+        // Left alone it would draw at least 8 tokens (its first end check) of its 24; cancelled during the first, it draws no more.
+        Assert.Equal([0], drawn.ToArray());
+    }
 }
