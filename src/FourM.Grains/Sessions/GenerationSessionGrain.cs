@@ -119,7 +119,7 @@ public sealed class GenerationSessionGrain(
             throw;
         }
 
-        _plan = plan;
+        (_plan, _pixelSource) = (plan, null);
         inputs.State.Request = request;
         State.Sample = TensorMapping.ToTensors(plan.Initial, includePixels: false);
         State.TotalSteps = plan.Steps.Count;
