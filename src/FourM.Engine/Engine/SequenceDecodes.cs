@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FourM.Engine.Batching;
 using FourM.Generation.Batching;
 using FourM.Generation.Steps;

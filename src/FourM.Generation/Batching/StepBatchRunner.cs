@@ -103,9 +103,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner, ISequenceDecodeRunn
             for (int i = 0; i < work.Count; i++)
                 (work[i].Job.Step.Scheme == DecodingScheme.Autoregressive ? sequence : image).Add(i);
             _options.Profile?.Start();
-            var called = false;
-            DecodeImageSteps(work, image, results, whileDeviceWorks is null ? null : () => { called = true; whileDeviceWorks(); });
-            if (whileDeviceWorks is not null && !called) whileDeviceWorks();
+            DecodeImageSteps(work, image, results, whileDeviceWorks);
             if (sequence.Count > 0)
             {
                 var arResults = _autoregressive.Run(sequence.Select(i => (work[i].Job, _store.Get(work[i].Context))).ToList());
@@ -132,6 +130,7 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner, ISequenceDecodeRunn
 
     public void ReleaseContext(ContextHandle handle) => _store.Release(handle);
 
+    /// <param name="beforeReadback">Runs once: before the sampled tokens come back to the host, or at once when no step needs the device.</param>
     private void DecodeImageSteps(IReadOnlyList<(StepJob Job, ContextHandle Context)> work, List<int> indices, StepResult?[] results, Action? beforeReadback)
     {
         var active = new List<int>();
@@ -146,7 +145,11 @@ public sealed class StepBatchRunner : IEncoderDecoderRunner, ISequenceDecodeRunn
             }
             active.Add(i);
         }
-        if (active.Count == 0) return;
+        if (active.Count == 0)
+        {
+            beforeReadback?.Invoke();
+            return;
+        }
         active = InContextOrder(work, active);
         var jobs = active.Select(i => work[i].Job).ToList();
         var randoms = jobs.Select(job => JobRandom.Create(job.Seed, _network.Device)).ToList();

@@ -45,9 +45,6 @@ public sealed class SequenceDecode : IDisposable
         _start = _last = start;
     }
 
-    /// <summary>The jobs, in the order of <see cref="Finish"/>'s results.</summary>
-    public IReadOnlyList<StepJob> Jobs => _decodings.Select(d => d.Job).ToList();
-
     /// <summary>Every job has drawn its last token (as far as the host knows: an end token is seen at the next check).</summary>
     public bool Done => _t >= _longest || _decodings.All(d => d.Finished);
 
@@ -93,7 +90,7 @@ public sealed class SequenceDecode : IDisposable
         CopyGenerated(markEnded: true);
     }
 
-    /// <summary>The last copy and every job's result, in <see cref="Jobs"/> order.</summary>
+    /// <summary>The last copy and every job's result, in the order the jobs were started.</summary>
     public IReadOnlyList<StepResult> Finish()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -57,7 +57,6 @@ public sealed class SequenceDecodeEngineTests
         using var engine = new DeviceEngine("cpu:0", new DelegateRunnerFactory((_, _) => runner),
             new EngineOptions { MaxQueueDelay = TimeSpan.Zero, InterleaveSequenceDecodes = interleave }, metrics);
         var captionJob = new GenerationSession(Caption()).NextJob();
-        var image = new GenerationSession(Image());
         var imageJobs = new List<StepJob>();
         for (var reference = new GenerationSession(Image()); !reference.IsComplete;)
         {
@@ -69,7 +68,7 @@ public sealed class SequenceDecodeEngineTests
         var completed = new ConcurrentQueue<(string JobId, long At)>();
         var caption = engine.SubmitStep(captionJob, new JobScheduling("caption", "m", 1, null), CancellationToken.None)
             .ContinueWith(t => { completed.Enqueue(("caption", Stopwatch.GetTimestamp())); return t.Result; }, TaskScheduler.Default);
-        var chain = engine.SubmitStepChain([image.NextJob(), .. imageJobs.Skip(1)],
+        var chain = engine.SubmitStepChain(imageJobs,
             imageJobs.Select(_ => new JobScheduling("image", "m", 1, null)).ToList(), CancellationToken.None);
         var chained = new List<StepResult>();
         await foreach (var (result, _) in chain.Results.ReadAllAsync())

@@ -4,7 +4,7 @@ using Orleans.Storage;
 namespace FourM.Serving.Tests.Fakes;
 
 /// <summary>Grain storage whose next write of a named state fails (as a store that is briefly unreachable would), once.</summary>
-public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
+public sealed class FaultyGrainStorage(IGrainStorage inner) : ForwardingGrainStorage(inner)
 {
     private readonly object _lock = new();
     private readonly HashSet<string> _failNext = new(StringComparer.Ordinal);
@@ -15,13 +15,10 @@ public sealed class FaultyGrainStorage(IGrainStorage inner) : IGrainStorage
         lock (_lock) _failNext.Add(stateName);
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public override Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         lock (_lock)
             if (_failNext.Remove(stateName)) throw new IOException($"store unreachable (test fault on '{stateName}')");
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        return Inner.WriteStateAsync(stateName, grainId, grainState);
     }
-
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }

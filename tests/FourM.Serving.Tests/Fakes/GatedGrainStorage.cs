@@ -4,7 +4,7 @@ using Orleans.Storage;
 namespace FourM.Serving.Tests.Fakes;
 
 /// <summary>Grain storage whose writes a test can hold (while <see cref="Armed"/>) until it releases them.</summary>
-public sealed class GatedGrainStorage(IGrainStorage inner) : IGrainStorage
+public sealed class GatedGrainStorage(IGrainStorage inner) : ForwardingGrainStorage(inner)
 {
     private readonly object _lock = new();
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,7 +27,7 @@ public sealed class GatedGrainStorage(IGrainStorage inner) : IGrainStorage
         }
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public override async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         Task? gate = null;
         lock (_lock) if (Armed) gate = _released.Task;
@@ -37,9 +37,6 @@ public sealed class GatedGrainStorage(IGrainStorage inner) : IGrainStorage
             try { await gate; }
             finally { Interlocked.Decrement(ref _held); }
         }
-        await inner.WriteStateAsync(stateName, grainId, grainState);
+        await Inner.WriteStateAsync(stateName, grainId, grainState);
     }
-
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }

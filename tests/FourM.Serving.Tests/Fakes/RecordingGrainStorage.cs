@@ -6,7 +6,7 @@ using Orleans.Storage;
 namespace FourM.Serving.Tests.Fakes;
 
 /// <summary>Grain storage that records every write it passes on: the state's name and, for a session's state, whether its sample carried pixels.</summary>
-public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
+public sealed class RecordingGrainStorage(IGrainStorage inner) : ForwardingGrainStorage(inner)
 {
     public sealed record Write(string StateName, GrainId Grain, bool SampleHasPixels);
 
@@ -14,13 +14,10 @@ public sealed class RecordingGrainStorage(IGrainStorage inner) : IGrainStorage
 
     public IReadOnlyList<Write> Writes => _writes.ToList();
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public override Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var pixels = grainState.State is SessionState { Sample: { } sample } && sample.Modalities.Any(m => m.Pixels is not null);
         _writes.Enqueue(new Write(stateName, grainId, pixels));
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        return Inner.WriteStateAsync(stateName, grainId, grainState);
     }
-
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }
