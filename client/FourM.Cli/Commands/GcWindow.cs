@@ -15,6 +15,11 @@ public sealed class GcWindow
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"GC gen0/1/2 {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
-        $"pause {(GC.GetTotalPauseDuration() - _pause).TotalMilliseconds:0} ms, allocated {(GC.GetTotalAllocatedBytes(precise: true) - _allocated) / 1e6:0} MB " +
+        $"pause {(GC.GetTotalPauseDuration() - _pause).TotalMilliseconds:0} ms, allocated {Allocated(GC.GetTotalAllocatedBytes(precise: true) - _allocated)} " +
         $"({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
+
+    // Under server GC's dynamic heap count (DATAS) .NET 10 sums the count over the active heaps only, so it drops when a
+    // heap is retired (dotnet/runtime#131069): a negative difference is that defect, not a figure.
+    private static string Allocated(long bytes) =>
+        bytes < 0 ? "n/a (the runtime's count went backwards)" : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0} MB");
 }

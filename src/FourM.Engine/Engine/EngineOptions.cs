@@ -55,8 +55,8 @@ public sealed class EngineOptions
     /// issues one token of every running sequence decode while the device works on its image step, and the decode runs on its
     /// own when nothing else is queued. Off (the default): a sequence decode runs all its tokens at once and holds the device
     /// meanwhile (on the H200 the serving benchmark's 32 captions held 32 text→image sessions back by about 0.16 s at 4M-B).
-    /// Tested on the CPU (same tokens either way); off until it has been measured on a GPU (docs/benchmarks.md, thirteenth
-    /// session): <c>fourm bench serving --interleave-sequences on</c>.
+    /// Same tokens either way. Off by default: on the H200 it gave the serving benchmark the same throughput and a longer
+    /// median latency, since the device was busy during the caption batch anyway (docs/benchmarks.md, fourteenth session).
     /// </summary>
     public bool InterleaveSequenceDecodes { get; set; }
     /// <summary>Queue bound: submissions beyond it are rejected (nothing queued).</summary>
