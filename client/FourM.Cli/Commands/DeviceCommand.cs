@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FourM.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,12 @@ public sealed class DeviceCommand : ICliCommand
         int n = cl.GetInt("size", deviceName == "cuda" ? 8192 : 1024);
         int iters = cl.GetInt("iters", deviceName == "cuda" ? 20 : 3);
         Console.WriteLine($"matmul bf16 {n}x{n}x{n}: {MatmulProbe.MeasureTflops(device, n, iters):F1} TFLOP/s");
+        if (device.type == DeviceType.CUDA)
+        {
+            // Asked from another thread, as the silo's metrics collector asks (the fourm.gpu.memory_used_bytes gauge).
+            var used = Task.Run(() => DeviceMemory.UsedBytes($"cuda:{Math.Max(0, (int)device.index)}")).GetAwaiter().GetResult();
+            Console.WriteLine(used is { } bytes ? $"device memory in use (driver, every process): {bytes / 1e9:F2} GB" : "device memory in use: unknown (no CUDA driver answer)");
+        }
         return Task.FromResult(0);
     }
 }

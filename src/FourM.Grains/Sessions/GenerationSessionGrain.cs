@@ -404,6 +404,7 @@ public sealed class GenerationSessionGrain(
     {
         metrics.StepDuration.Record(wallMilliseconds);
         metrics.StepOverhead.Record(Math.Max(0, wallMilliseconds - outcome.Timing.QueueMilliseconds - outcome.Timing.ExecuteMilliseconds));
+        if (index == 0) metrics.TimeToFirstPreview.Record((DateTimeOffset.UtcNow - State.StartedAt).TotalSeconds);
         State.Sample = outcome.State;
         State.CompletedSteps = index + 1;
         _ = Persist();

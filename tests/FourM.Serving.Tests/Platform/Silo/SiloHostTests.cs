@@ -89,6 +89,9 @@ public sealed class SiloHostTests(ReadySiloFixture fixture) : IClassFixture<Read
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // The warm-up ran at least one job through the engine.
         Assert.Contains("fourm_engine_jobs_completed", text);
+        // The warm-up generation is a session: its first step and its end were timed.
+        Assert.Contains("fourm_generation_time_to_first_preview_seconds_count", text);
+        Assert.Contains("fourm_generation_e2e_latency_seconds_count", text);
     }
 
     private sealed class Progress(Action<StepUpdate> report) : IProgress<StepUpdate>
