@@ -21,12 +21,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from pytorch_forward import GatedMlp, layer_norm  # the same SwiGLU MLP and bias-free LayerNorm as the forward baseline
+
 SIZES = {"b": (768, 12, 12), "l": (1024, 24, 16)}
 VOCAB = 16384
 
 
 class Attention(nn.Module):
-    def __init__(self, dim, heads, cross):
+    def __init__(self, dim, heads):
         super().__init__()
         self.heads = heads
         self.q = nn.Linear(dim, dim, bias=False)
@@ -41,25 +43,10 @@ class Attention(nn.Module):
         return self.proj(F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, n, c))
 
 
-class Mlp(nn.Module):
-    def __init__(self, dim, hidden):
-        super().__init__()
-        self.fc1 = nn.Linear(dim, hidden, bias=False)
-        self.fc2 = nn.Linear(hidden, dim, bias=False)
-        self.fc3 = nn.Linear(dim, hidden, bias=False)
-
-    def forward(self, x):
-        return self.fc2(F.silu(self.fc1(x)) * self.fc3(x))
-
-
-def norm(dim):
-    return nn.LayerNorm(dim, eps=1e-6, bias=False)
-
-
 class EncoderBlock(nn.Module):
     def __init__(self, dim, heads, hidden):
         super().__init__()
-        self.norm1, self.attn, self.norm2, self.mlp = norm(dim), Attention(dim, heads, False), norm(dim), Mlp(dim, hidden)
+        self.norm1, self.attn, self.norm2, self.mlp = layer_norm(dim), Attention(dim, heads), layer_norm(dim), GatedMlp(dim, hidden)
 
     def forward(self, x):
         h = self.norm1(x)
@@ -70,9 +57,9 @@ class EncoderBlock(nn.Module):
 class DecoderBlock(nn.Module):
     def __init__(self, dim, heads, hidden):
         super().__init__()
-        self.norm1, self.self_attn = norm(dim), Attention(dim, heads, False)
-        self.query_norm, self.context_norm, self.cross_attn = norm(dim), norm(dim), Attention(dim, heads, True)
-        self.norm2, self.mlp = norm(dim), Mlp(dim, hidden)
+        self.norm1, self.self_attn = layer_norm(dim), Attention(dim, heads)
+        self.query_norm, self.context_norm, self.cross_attn = layer_norm(dim), layer_norm(dim), Attention(dim, heads)
+        self.norm2, self.mlp = layer_norm(dim), GatedMlp(dim, hidden)
 
     def forward(self, y, context):
         h = self.norm1(y)
@@ -90,10 +77,10 @@ class Trunk(nn.Module):
         hidden = -(-hidden // hidden_multiple) * hidden_multiple
         self.dim, self.hidden, self.depth = dim, hidden, depth
         self.encoder = nn.ModuleList([EncoderBlock(dim, heads, hidden) for _ in range(depth)])
-        self.encoder_norm = norm(dim)
+        self.encoder_norm = layer_norm(dim)
         self.context_proj = nn.Linear(dim, dim)
         self.decoder = nn.ModuleList([DecoderBlock(dim, heads, hidden) for _ in range(depth)])
-        self.decoder_norm = norm(dim)
+        self.decoder_norm = layer_norm(dim)
         self.to_logits = nn.Linear(dim, VOCAB, bias=False)
 
     def forward(self, x, y):
