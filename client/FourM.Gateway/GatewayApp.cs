@@ -13,7 +13,9 @@ public static class GatewayApp
     /// <see cref="IGrainFactory"/> itself (tests with an in-process cluster).</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, bool connectToCluster = true)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the binary's folder, not the working directory, so appsettings.json (listen address,
+        // cluster gateways) is found however the gateway is started, as the silo does.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes);
