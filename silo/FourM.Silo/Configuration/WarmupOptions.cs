@@ -19,4 +19,20 @@ public sealed class WarmupOptions
     public string TargetModality { get; set; } = "tok_rgb@224";
     public int Steps { get; set; } = 1;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Sessions of the warm-up burst that follows the warm-up generation on each device (<see cref="Lifecycle.WarmupBurst"/>):
+    /// null (the default) runs <see cref="DefaultCudaBurstSessions"/> on CUDA devices and none elsewhere; 0 turns it off.
+    /// </summary>
+    public int? BurstSessions { get; set; }
+    /// <summary>Decoding steps of each image target of the burst's text→image sessions.</summary>
+    public int BurstImageSteps { get; set; } = 25;
+    /// <summary>Time between the burst's session starts, as users arrive.</summary>
+    public TimeSpan BurstStagger { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    public const int DefaultCudaBurstSessions = 32;
+
+    /// <summary>The burst's size on <paramref name="device"/>.</summary>
+    public int BurstSessionsOn(string device) =>
+        BurstSessions ?? (device == "cuda" || device.StartsWith("cuda:", StringComparison.Ordinal) ? DefaultCudaBurstSessions : 0);
 }

@@ -10,8 +10,8 @@ namespace FourM.Silo.Lifecycle;
 
 /// <summary>
 /// After the silo is up: fetches every configured model, runs one warm-up generation per model on each local device
-/// (which loads the weights on the device's engine thread), registers the deployments with the model registry, and
-/// marks the silo started. Then re-registers periodically so the registry survives its own restarts.
+/// (which loads the weights on the device's engine thread) and then the warm-up burst (CUDA devices by default:
+/// <see cref="WarmupBurst"/>), registers the deployments with the model registry, and marks the silo started. Then re-registers periodically so the registry survives its own restarts.
 /// </summary>
 public sealed class WarmupService(
     IHostApplicationLifetime lifetime,
@@ -80,7 +80,11 @@ public sealed class WarmupService(
             };
             foreach (var device in serving.Devices)
             {
-                if (warmup.Value.Enabled) await RunWarmupAsync(model, device, cancellationToken);
+                if (warmup.Value.Enabled)
+                {
+                    await RunWarmupAsync(model, device, cancellationToken);
+                    await RunBurstAsync(model, descriptor.Modalities, device, cancellationToken);
+                }
                 deployments.Add(new ModelDeployment { Model = descriptor, Silo = silo.Name, Device = device, RegisteredAt = DateTimeOffset.UtcNow, Numerics = model.NumericsOn(device) });
             }
         }
@@ -117,6 +121,30 @@ public sealed class WarmupService(
         if (result.Status.Phase != SessionPhase.Completed)
             throw new InvalidOperationException($"warm-up of {model.Key} on {device} ended {result.Status.Phase}: {result.Status.Error}");
         logger.LogInformation("Warm-up of {Model} on {Device} completed in {Seconds:0.0} s", model.Key, device, (DateTime.UtcNow - started).TotalSeconds);
+    }
+
+    private async Task RunBurstAsync(ModelEntry model, IReadOnlyCollection<string> modalities, string device, CancellationToken cancellationToken)
+    {
+        var options = warmup.Value;
+        var requests = WarmupBurst.Requests(model.Key, modalities, $"{silo.Name}/{device}", options.BurstSessionsOn(device), options.BurstImageSteps);
+        if (requests.Count == 0) return;
+        var started = DateTime.UtcNow;
+        var batch = Guid.NewGuid().ToString("N");
+        var sessions = new List<IGenerationSessionGrain>();
+        foreach (var request in requests)
+        {
+            var session = grains.GetGrain<IGenerationSessionGrain>($"warmup-burst-{silo.Name}-{device}-{model.Key}-{batch}-{sessions.Count}");
+            await session.Start(request, cancellationToken);
+            sessions.Add(session);
+            await Task.Delay(options.BurstStagger, cancellationToken);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        var results = await Task.WhenAll(sessions.Select(s => s.WaitForCompletion(timeout.Token)));
+        if (results.FirstOrDefault(r => r.Status.Phase != SessionPhase.Completed) is { } failed)
+            throw new InvalidOperationException($"warm-up burst of {model.Key} on {device}: a session ended {failed.Status.Phase}: {failed.Status.Error}");
+        logger.LogInformation("Warm-up burst of {Count} sessions of {Model} on {Device} completed in {Seconds:0.0} s", requests.Count, model.Key, device,
+            (DateTime.UtcNow - started).TotalSeconds);
     }
 
     private Task RegisterAsync(IEnumerable<ModelDeployment> deployments) =>

@@ -1,3 +1,4 @@
+using FourM.Engine.Engine;
 using System.Net;
 using FourM.Client;
 using FourM.Client.Contracts;
@@ -167,6 +168,23 @@ public sealed class DefaultSiloTests
         Assert.Contains("tok_rgb@224", deployment.Model.Modalities);
         using var ready200 = await silo.Http.GetAsync(SiloApp.ReadyPath);
         Assert.Equal(HttpStatusCode.OK, ready200.StatusCode);
+        // A CPU device runs the one-step warm-up generation only (the burst is for CUDA graphs).
+        Assert.Equal(1, silo.App.Services.GetRequiredService<DeviceEngines>().Get("cpu:0").Snapshot().CompletedJobs);
+    }
+
+    [Fact]
+    public async Task TheWarmupBurstRunsBeforeTheSiloReportsStarted()
+    {
+        TorchSharp.torch.set_num_threads(1);
+        await using var silo = await SiloHostHarness.StartAsync(useProductDefaults: true,
+            extraArgs: ["--FourM:Warmup:BurstSessions=4", "--FourM:Warmup:BurstImageSteps=2"]);
+
+        var ready = await SiloApp.WaitUntilReadyAsync(silo.App, TimeSpan.FromMinutes(5));
+
+        Assert.True(ready, silo.App.Services.GetRequiredService<SiloHealthState>().StartupFailure);
+        // One job per step: the warm-up generation's 1, two text→image sessions of 2 + 2 steps, and two image→X sessions
+        // of depth, normals and caption.
+        Assert.Equal(1 + 2 * (2 + 2) + 2 * 3, silo.App.Services.GetRequiredService<DeviceEngines>().Get("cpu:0").Snapshot().CompletedJobs);
     }
 }
 
