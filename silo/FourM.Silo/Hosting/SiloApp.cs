@@ -85,6 +85,8 @@ public static class SiloApp
             .AddCheck<StartupHealthCheck>("startup", tags: ["startup"])
             .AddCheck<ReadinessHealthCheck>("ready", tags: ["ready"])
             .AddCheck<EngineLivenessHealthCheck>("engine", tags: ["live"]);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(o => { o.Delay = TimeSpan.FromSeconds(1); o.Period = TimeSpan.FromSeconds(5); });
         builder.Services.AddHostedService<DrainService>();
         builder.Services.AddHostedService(sp => new WarmupService(
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<ILocalSiloDetails>(),
