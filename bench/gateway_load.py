@@ -74,8 +74,6 @@ def run_session(gateway, kind, body, client, results, cancel_after_first=False):
         # Target outputs and how many of their tokens are still masked (0 when the session completed).
         record["tokens"] = {o["modality"]: f"{len(o['tokens'])} ({sum(o['inputMask'])} masked)" for o in result["outputs"]
                             if o["modality"] in targets}
-        if "text" in (caption := next((o for o in result["outputs"] if o["modality"] == "caption"), {})) and "caption" in targets:
-            record["caption"] = caption["text"]
     except urllib.error.HTTPError as error:
         record["error"] = f"HTTP {error.code}: {error.read().decode()[:300]}"
     except Exception as error:  # reported per session; the summary counts them

@@ -1,3 +1,6 @@
+using FourM.Grains.Registry;
+using TorchSharp;
+
 namespace FourM.Silo.Configuration;
 
 /// <summary>
@@ -34,5 +37,5 @@ public sealed class WarmupOptions
 
     /// <summary>The burst's size on <paramref name="device"/>.</summary>
     public int BurstSessionsOn(string device) =>
-        BurstSessions ?? (device == "cuda" || device.StartsWith("cuda:", StringComparison.Ordinal) ? DefaultCudaBurstSessions : 0);
+        BurstSessions ?? (TorchDevices.TypeOf(device) == DeviceType.CUDA ? DefaultCudaBurstSessions : 0);
 }

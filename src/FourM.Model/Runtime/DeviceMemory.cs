@@ -25,8 +25,9 @@ public static unsafe class DeviceMemory
     /// <summary>The CUDA ordinal of a device name: <c>cuda</c> is 0, <c>cuda:N</c> is N; null for other devices.</summary>
     public static int? CudaOrdinal(string device)
     {
-        if (device == "cuda") return 0;
-        if (!device.StartsWith("cuda:", StringComparison.Ordinal)) return null;
+        // Case-insensitive, as the serving configuration reads device names (TorchDevices).
+        if (device.Equals("cuda", StringComparison.OrdinalIgnoreCase)) return 0;
+        if (!device.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase)) return null;
         return int.TryParse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var ordinal) ? ordinal : null;
     }
 

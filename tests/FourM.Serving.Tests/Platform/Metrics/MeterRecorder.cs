@@ -23,11 +23,11 @@ public sealed class MeterRecorder : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The values recorded for <paramref name="instrument"/>, optionally only those with tag <paramref name="tag"/>.</summary>
-    public IReadOnlyList<double> Values(string instrument, KeyValuePair<string, object?>? tag = null)
+    /// <summary>The values recorded for <paramref name="instrument"/>.</summary>
+    public IReadOnlyList<double> Values(string instrument)
     {
         lock (_measurements)
-            return _measurements.Where(m => m.Instrument == instrument && (tag is not { } t || m.Tags.Contains(t))).Select(m => m.Value).ToList();
+            return _measurements.Where(m => m.Instrument == instrument).Select(m => m.Value).ToList();
     }
 
     /// <summary>The tags of the measurements of <paramref name="instrument"/>.</summary>
